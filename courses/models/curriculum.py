@@ -1,0 +1,203 @@
+"""The accredited curriculum as Wagtail pages: index → course → sessions."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import SessionActivitiesBlock
+from lms.roles import can_see_facilitator_notes
+
+
+class CurriculumIndexPage(Page):
+    intro = RichTextField(blank=True, verbose_name=_("introduction"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("curriculum index")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        courses = CoursePage.objects.child_of(self).live().order_by("title")
+        tag = request.GET.get("tema", "").strip()
+        if tag:
+            courses = courses.filter(tags__slug=tag)
+        context["courses"] = courses.prefetch_related("tags")
+        context["themes"] = (
+            Tag.objects.filter(
+                courses_coursepagetag_items__content_object__in=CoursePage.objects.live()
+            )
+            .distinct()
+            .order_by("name")
+        )
+        context["current_theme"] = tag
+        return context
+
+
+class CoursePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "courses.CoursePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class CoursePage(RoutablePageMixin, Page):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    summary = models.TextField(_("summary"))
+    learning_outcomes = RichTextField(_("learning outcomes"))
+    audience = models.TextField(_("audience"))
+    accrediting_institution = models.CharField(_("accrediting institution"), max_length=200)
+    curriculum_version = models.CharField(_("curriculum version"), max_length=20, default="1.0")
+    credit_hours = models.PositiveSmallIntegerField(_("credit hours"))
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance for completion (%)"),
+        default=80,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Share of all scheduled sessions of a cohort that an activist must attend."),
+    )
+    tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("themes"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("curriculum_version"),
+                FieldPanel("accrediting_institution"),
+                FieldPanel("credit_hours"),
+                FieldPanel("min_attendance_percent"),
+            ],
+            heading=_("Accreditation"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("audience"),
+        FieldPanel("tags"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.AutocompleteField("code"),
+    ]
+    parent_page_types = ["courses.CurriculumIndexPage"]
+    subpage_types = ["courses.SessionPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def sessions(self):
+        return SessionPage.objects.child_of(self).live().order_by("number", "path")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        sessions = list(self.sessions().specific())
+        context["sessions"] = sessions
+        context["total_minutes"] = sum(session.duration_minutes for session in sessions)
+        return context
+
+    @path("guia/", name="facilitator_guide")
+    def facilitator_guide(self, request: HttpRequest):
+        """The whole course as a printable facilitator guide, notes included."""
+        if not can_see_facilitator_notes(request.user):
+            raise Http404
+        sessions = list(self.sessions().specific())
+        return TemplateResponse(
+            request,
+            "courses/facilitator_guide.html",
+            {
+                "page": self,
+                "course": self,
+                "sessions": sessions,
+                "total_minutes": sum(session.duration_minutes for session in sessions),
+            },
+        )
+
+
+class SessionPage(RoutablePageMixin, Page):
+    number = models.PositiveSmallIntegerField(_("number"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1)]
+    )
+    objectives = RichTextField(_("objectives"))
+    key_messages = RichTextField(_("key messages"), blank=True)
+    materials = RichTextField(_("materials"), blank=True)
+    activities = StreamField(SessionActivitiesBlock(), verbose_name=_("activities"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("number"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("objectives"),
+        FieldPanel("key_messages"),
+        FieldPanel("materials"),
+        FieldPanel("activities"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("objectives"),
+        index.SearchField("key_messages"),
+        index.SearchField("activities"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def activity_minutes(self) -> int:
+        return sum(
+            block.value["duration_minutes"] or 0
+            for block in self.activities
+            if block.block_type == "activity"
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        total = self.activity_minutes()
+        if self.duration_minutes and total != self.duration_minutes:
+            raise ValidationError(
+                {
+                    "duration_minutes": _(
+                        "The activities add up to %(total)s minutes but the session lasts "
+                        "%(duration)s minutes. Adjust the durations so that they match."
+                    )
+                    % {"total": total, "duration": self.duration_minutes}
+                }
+            )
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.get_parent().specific
+        return context
+
+    @path("guia/", name="facilitator_guide")
+    def facilitator_guide(self, request: HttpRequest):
+        """One session as a printable facilitator guide, notes included."""
+        if not can_see_facilitator_notes(request.user):
+            raise Http404
+        return TemplateResponse(
+            request,
+            "courses/facilitator_guide.html",
+            {
+                "page": self,
+                "course": self.get_parent().specific,
+                "sessions": [self],
+                "total_minutes": self.duration_minutes,
+            },
+        )

@@ -1,0 +1,12 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from courses.selectors import curriculum_search
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = curriculum_search(query=query) if query else []
+    page = Paginator(results, 20).get_page(request.GET.get("pagina"))
+    return TemplateResponse(request, "courses/search.html", {"query": query, "results": page})

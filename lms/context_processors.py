@@ -1,0 +1,16 @@
+from django.http import HttpRequest
+
+from lms.roles import Role, can_see_facilitator_notes, user_roles
+
+
+def roles(request: HttpRequest) -> dict:
+    user = request.user
+    names = user_roles(user)
+    return {
+        "user_roles": names,
+        "is_trainer": Role.TRAINER in names,
+        "is_coordinator": Role.COORDINATOR in names,
+        "is_activist": Role.ACTIVIST in names,
+        "is_accreditor": Role.ACCREDITOR in names,
+        "can_see_facilitator_notes": can_see_facilitator_notes(user),
+    }

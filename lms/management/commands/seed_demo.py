@@ -1,0 +1,67 @@
+"""Fill an empty database with the demo programme. Safe to run again: nothing is created twice."""
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page
+from wagtail.models import Site as WagtailSite
+
+from courses.demo import seed_curriculum
+from home.models import HomePage
+from lms.demo import DEMO_PASSWORD
+
+HOME_INTRO = (
+    "<p>Plataforma de formación de activistas comunitarias y comunitarios de los Centros "
+    "Emergencia Mujer (CEM) en masculinidades positivas y prevención de la violencia sexual y "
+    "de pareja.</p>"
+)
+HOME_ABOUT = (
+    "<p>El programa forma a activistas de los CEM como facilitadoras y facilitadores de un "
+    "currículo acreditado por una universidad. Las sesiones son presenciales y participativas: "
+    "dinámicas, sociodramas y reflexión en grupo. Cada grupo registra su asistencia, responde "
+    "un cuestionario al inicio y al final, y recibe un certificado verificable al completar el "
+    "curso.</p>"
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo users, home page and curriculum (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        admin = self._admin()
+        home = self._home()
+        course = seed_curriculum(home=home, user=admin)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
+
+    def _admin(self) -> User:
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"},
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        return admin
+
+    def _home(self) -> HomePage:
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's initial migration leaves a placeholder "Welcome" page: replace it.
+            placeholders = list(root.get_children().exact_type(Page))
+            home = HomePage(
+                title="Formación CEM: masculinidades positivas y prevención de la violencia",
+                slug="inicio",
+                intro=HOME_INTRO,
+                about=HOME_ABOUT,
+            )
+            root.add_child(instance=home)
+            home.save_revision().publish()
+            WagtailSite.objects.update_or_create(
+                is_default_site=True,
+                defaults={"hostname": "localhost", "port": 80, "root_page": home},
+            )
+            for placeholder in placeholders:
+                placeholder.delete()
+        return home

@@ -1,0 +1,103 @@
+"""factory_boy factories shared by the suite. Wagtail pages are created with parent.add_child."""
+
+import factory
+from django.contrib.auth.models import Group, User
+from wagtail.models import Page
+
+from courses.models import CoursePage, CurriculumIndexPage, SessionPage
+from home.models import HomePage
+from lms.roles import Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"persona{n}")
+    first_name = factory.Faker("first_name", locale="es_ES")
+    last_name = factory.Faker("last_name", locale="es_ES")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "demo12345")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=[str(r) for r in extracted]))
+        if create:
+            self.save()
+
+
+class PageFactory(factory.Factory):
+    """Builds a page in memory and attaches it under `parent` (a required keyword)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, parent: Page, **kwargs):
+        page = model_class(*args, **kwargs)
+        parent.add_child(instance=page)
+        return page
+
+
+class HomePageFactory(PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Inicio"
+    slug = "inicio"
+
+
+class CurriculumIndexPageFactory(PageFactory):
+    class Meta:
+        model = CurriculumIndexPage
+
+    title = "Currículo"
+    slug = "curriculo"
+
+
+class CoursePageFactory(PageFactory):
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Curso de prueba {n}")
+    slug = factory.Sequence(lambda n: f"curso-{n}")
+    code = factory.Sequence(lambda n: f"CUR-{n:03d}")
+    summary = "Un curso para probar la plataforma."
+    learning_outcomes = "<ul><li>Reconocer mandatos de género.</li></ul>"
+    audience = "Activistas de los CEM"
+    accrediting_institution = "Universidad Peruana Cayetano Heredia"
+    credit_hours = 4
+
+
+def activity(title: str = "Dinámica", minutes: int = 30, **extra) -> tuple[str, dict]:
+    value = {
+        "kind": "opening",
+        "title": title,
+        "duration_minutes": minutes,
+        "instructions": "<p>Formar un círculo y presentarse.</p>",
+        "facilitator_notes": "<p>Nota reservada para quien facilita.</p>",
+        "handout": None,
+    }
+    value.update(extra)
+    return ("activity", value)
+
+
+def safety_note(text: str = "<p>Escuchar sin juzgar y derivar al CEM o a la Línea 100.</p>"):
+    return ("safety_note", {"title": "Si alguien cuenta que vive violencia", "text": text})
+
+
+class SessionPageFactory(PageFactory):
+    class Meta:
+        model = SessionPage
+
+    title = factory.Sequence(lambda n: f"Sesión {n}")
+    slug = factory.Sequence(lambda n: f"sesion-{n}")
+    number = factory.Sequence(lambda n: n + 1)
+    duration_minutes = 60
+    objectives = "<ul><li>Conocernos.</li></ul>"
+    activities = factory.LazyFunction(
+        lambda: [activity("Presentación", 30), activity("Plenaria", 30), safety_note()]
+    )
