@@ -44,3 +44,30 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def cohort_setup(course):
+    """A running cohort of a four-session course at a Villa María del Triunfo CEM."""
+    from lms.roles import Role
+    from tests.factories import (
+        CEMFactory,
+        CohortFactory,
+        EnrollmentFactory,
+        SessionPageFactory,
+        person,
+        site,
+    )
+
+    sessions = [SessionPageFactory(parent=course, number=n) for n in range(1, 5)]
+    cem = CEMFactory(site=site("villa-maria-del-triunfo"), name="CEM Villa María")
+    trainer = person(Role.TRAINER, cem=cem)
+    cohort = CohortFactory(course=course, cem=cem, trainers=[trainer])
+    enrollments = [EnrollmentFactory(cohort=cohort) for _ in range(3)]
+    return {
+        "sessions": sessions,
+        "cem": cem,
+        "trainer": trainer,
+        "cohort": cohort,
+        "enrollments": enrollments,
+    }

@@ -9,7 +9,10 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from courses.models import CoursePage, CurriculumIndexPage, SessionPage
-from courses.services import curriculum_permissions_ensure, curriculum_workflow_ensure
+from courses.services.curriculum import (
+    curriculum_permissions_ensure,
+    curriculum_workflow_ensure,
+)
 
 DEMO_COURSE_FILE = Path(__file__).resolve().parent / "demo" / "curso_masculinidades.json"
 

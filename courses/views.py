@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from courses.selectors import curriculum_search
+from courses.selectors.curriculum import curriculum_search
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from wagtail import hooks
 
 from courses.models import CurriculumIndexPage
-from courses.services import curriculum_workflow_ensure
+from courses.services.curriculum import curriculum_workflow_ensure
 
 
 @hooks.register("after_create_page")

@@ -1,6 +1,13 @@
-"""Cross-cutting models: the programme's sites and their CEMs."""
+"""Cross-cutting models: sites and CEMs, participant profiles, the audit log."""
 
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +42,154 @@ class CEM(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _new_participant_code() -> str:
+    from lms.codes import participant_code_generate
+
+    return participant_code_generate()
+
+
+class ParticipantProfile(models.Model):
+    """Who a person is for the programme. The participant code pseudonymises research data."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other / prefers not to say")
+
+    class Generation(models.TextChoices):
+        YOUNG = "20-29", _("20-29 years")
+        ADULT = "35-50", _("35-50 years")
+        OTHER = "other", _("Other ages")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    participant_code = models.CharField(
+        _("participant code"),
+        max_length=12,
+        unique=True,
+        default=_new_participant_code,
+        editable=False,
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1920), MaxValueValidator(2020)],
+    )
+    generation = models.CharField(
+        _("generation"), max_length=5, choices=Generation.choices, blank=True, editable=False
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("site"),
+        help_text=_("For a coordinator, leave empty for national scope."),
+    )
+    cem = models.ForeignKey(
+        CEM,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("CEM"),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("participant profile")
+        verbose_name_plural = _("participant profiles")
+
+    def __str__(self) -> str:
+        return self.participant_code
+
+    def save(self, *args, **kwargs) -> None:
+        if self.cem_id and not self.site_id:
+            self.site_id = self.cem.site_id
+        self.generation = generation_band(self.birth_year)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.cem_id and self.site_id and self.cem.site_id != self.site_id:
+            raise ValidationError({"cem": _("The CEM does not belong to the chosen site.")})
+
+
+def generation_band(birth_year: int | None, *, on: date | None = None) -> str:
+    """The research's generation band from the age reached in the given (or current) year."""
+    if not birth_year:
+        return ""
+    age = (on or date.today()).year - birth_year
+    if 20 <= age <= 29:
+        return ParticipantProfile.Generation.YOUNG
+    if 35 <= age <= 50:
+        return ParticipantProfile.Generation.ADULT
+    return ParticipantProfile.Generation.OTHER
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionDenied("The audit log is append-only.")
+
+
+class AuditLogEntry(models.Model):
+    """Append-only record of every change to enrollments, deliveries, attendance, certificates."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of object")
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionDenied("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The audit log is append-only.")

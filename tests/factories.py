@@ -1,11 +1,23 @@
 """factory_boy factories shared by the suite. Wagtail pages are created with parent.add_child."""
 
+import datetime as dt
+
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from wagtail.models import Page
 
-from courses.models import CoursePage, CurriculumIndexPage, SessionPage
+from courses.models import (
+    AttendanceRecord,
+    Cohort,
+    CoursePage,
+    CurriculumIndexPage,
+    Enrollment,
+    SessionDelivery,
+    SessionPage,
+)
 from home.models import HomePage
+from lms.models import CEM, ParticipantProfile, Site
 from lms.roles import Role
 
 
@@ -101,3 +113,88 @@ class SessionPageFactory(PageFactory):
     activities = factory.LazyFunction(
         lambda: [activity("Presentación", 30), activity("Plenaria", 30), safety_note()]
     )
+
+
+def site(slug: str = "villa-maria-del-triunfo") -> Site:
+    """The three sites come from a data migration."""
+    return Site.objects.get(slug=slug)
+
+
+class CEMFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CEM
+        django_get_or_create = ("site", "name")
+
+    site = factory.LazyFunction(site)
+    name = factory.Sequence(lambda n: f"CEM de prueba {n}")
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantProfile
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    sex = ParticipantProfile.Sex.FEMALE
+    birth_year = 1995
+    cem = factory.SubFactory(CEMFactory)
+    site = factory.LazyAttribute(lambda p: p.cem.site if p.cem else None)
+
+
+def person(role: Role, *, cem: CEM | None = None, site_: Site | None = None, **profile) -> User:
+    """A user with a role and a profile (a coordinator with no site is national)."""
+    user = UserFactory(roles=[role])
+    ProfileFactory(user=user, cem=cem, site=site_ or (cem.site if cem else None), **profile)
+    return user
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    course = None  # pass course=...
+    cem = factory.SubFactory(CEMFactory)
+    name = factory.Sequence(lambda n: f"Grupo {n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+    capacity = 40
+    status = Cohort.Status.RUNNING
+
+    @factory.post_generation
+    def trainers(self, create: bool, extracted: list[User] | None, **kwargs) -> None:
+        if create and extracted:
+            self.trainers.add(*extracted)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    cohort = None  # pass cohort=...
+    activist = factory.LazyAttribute(lambda e: person(Role.ACTIVIST, cem=e.cohort.cem))
+    enrolled_on = factory.LazyAttribute(lambda e: e.cohort.start_date)
+    consent_version = "2026-1"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_method = Enrollment.ConsentMethod.WRITTEN
+
+
+class SessionDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionDelivery
+
+    cohort = None  # pass cohort=... and session=...
+    session = None
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    place = "Local comunal"
+    status = SessionDelivery.Status.SCHEDULED
+
+
+class AttendanceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendanceRecord
+
+    delivery = None
+    enrollment = None
+    status = AttendanceRecord.Status.PRESENT
+    recorded_by = factory.LazyAttribute(lambda r: r.delivery.cohort.trainers.first())

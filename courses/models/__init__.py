@@ -1,3 +1,20 @@
 from courses.models.curriculum import CoursePage, CoursePageTag, CurriculumIndexPage, SessionPage
+from courses.models.delivery import (
+    AttendanceRecord,
+    AttendanceSettings,
+    Cohort,
+    Enrollment,
+    SessionDelivery,
+)
 
-__all__ = ["CoursePage", "CoursePageTag", "CurriculumIndexPage", "SessionPage"]
+__all__ = [
+    "AttendanceRecord",
+    "AttendanceSettings",
+    "Cohort",
+    "CoursePage",
+    "CoursePageTag",
+    "CurriculumIndexPage",
+    "Enrollment",
+    "SessionDelivery",
+    "SessionPage",
+]

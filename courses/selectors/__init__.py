@@ -1,0 +1,1 @@
+"""Read-side queries of the courses app, already scoped to the user."""

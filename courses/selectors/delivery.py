@@ -1,0 +1,173 @@
+"""Cohorts, rosters and attendance as each role may see them."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from courses.models import AttendanceRecord, AttendanceSettings, Cohort, Enrollment, SessionDelivery
+from lms.roles import Role, user_roles
+from lms.selectors import coordinator_site_id, sees_all_sites
+
+
+def cohorts_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
+    """Every cohort the user may read: all (superuser, accreditor, national coordinator), the
+    site's (site coordinator), the ones they train (trainer), the ones they joined (activist)."""
+    cohorts = Cohort.objects.select_related("course", "cem__site")
+    if not user.is_authenticated:
+        return cohorts.none()
+    if sees_all_sites(user):
+        return cohorts
+    roles = user_roles(user)
+    scope = Q(pk__in=[])
+    if Role.COORDINATOR in roles:
+        scope |= Q(cem__site_id=coordinator_site_id(user))
+    if Role.TRAINER in roles:
+        scope |= Q(trainers=user)
+    if Role.ACTIVIST in roles:
+        scope |= Q(enrollments__activist=user)
+    return cohorts.filter(scope).distinct()
+
+
+def cohorts_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
+    """Cohorts whose attendance and schedule the user may change (never accreditors)."""
+    cohorts = Cohort.objects.select_related("course", "cem__site")
+    if not user.is_authenticated:
+        return cohorts.none()
+    if user.is_superuser:
+        return cohorts
+    roles = user_roles(user)
+    scope = Q(pk__in=[])
+    if Role.COORDINATOR in roles:
+        site_id = coordinator_site_id(user)
+        scope |= Q() if site_id is None else Q(cem__site_id=site_id)
+    if Role.TRAINER in roles:
+        scope |= Q(trainers=user)
+    return cohorts.filter(scope).distinct()
+
+
+def trainer_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
+    return (
+        cohorts_managed_by(user)
+        .exclude(status=Cohort.Status.CLOSED)
+        .annotate(
+            active_count=Count(
+                "enrollments",
+                filter=~Q(enrollments__status=Enrollment.Status.WITHDRAWN),
+                distinct=True,
+            )
+        )
+        .order_by("start_date")
+    )
+
+
+def managed_delivery_or_404(user: AbstractBaseUser, *, cohort_id: int, delivery_id: int):
+    cohort = get_object_or_404(cohorts_managed_by(user), pk=cohort_id)
+    delivery = get_object_or_404(
+        SessionDelivery.objects.select_related("session", "cohort__cem__site", "cohort__course"),
+        pk=delivery_id,
+        cohort=cohort,
+    )
+    return cohort, delivery
+
+
+@dataclass
+class AttendanceSummary:
+    """One enrollment's attendance over every scheduled (not cancelled) session of its cohort."""
+
+    enrollment: Enrollment
+    statuses: dict[int, str] = field(default_factory=dict)  # delivery id → status
+    attended: int = 0
+    scheduled: int = 0
+    held: int = 0
+    points: int = 0
+    absence_streak: int = 0
+    flagged: bool = False
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.attended / self.scheduled if self.scheduled else 0.0
+
+    @property
+    def remaining(self) -> int:
+        """Sessions still to come: what can still be attended."""
+        return self.scheduled - self.held
+
+    def needed_for(self, min_percent: int) -> int:
+        """How many more sessions must be attended to reach `min_percent` (0 when met)."""
+        required = -(-self.scheduled * min_percent // 100)  # ceiling, integers only
+        return max(0, required - self.attended)
+
+
+def attendance_summaries(
+    cohort: Cohort,
+    *,
+    enrollments: list[Enrollment] | None = None,
+    deliveries: list[SessionDelivery] | None = None,
+) -> list[AttendanceSummary]:
+    """Attendance % of every enrollment (or the given ones) in a fixed number of queries."""
+    rules = AttendanceSettings.load()
+    counting = rules.counting_statuses()
+    points = rules.points()
+    if deliveries is None:
+        deliveries = list(
+            cohort.deliveries.exclude(status=SessionDelivery.Status.CANCELLED).order_by(
+                "scheduled_at"
+            )
+        )
+    else:
+        deliveries = [d for d in deliveries if d.status != SessionDelivery.Status.CANCELLED]
+    if enrollments is None:
+        enrollments = list(
+            cohort.enrollments.select_related("activist__profile").order_by(
+                "activist__last_name", "activist__first_name"
+            )
+        )
+    by_enrollment = {e.pk: AttendanceSummary(enrollment=e) for e in enrollments}
+    records = AttendanceRecord.objects.filter(
+        delivery__in=[d.pk for d in deliveries], enrollment_id__in=list(by_enrollment)
+    ).values_list("enrollment_id", "delivery_id", "status")
+    for enrollment_id, delivery_id, status in records:
+        by_enrollment[enrollment_id].statuses[delivery_id] = status
+    held = [d for d in deliveries if d.status == SessionDelivery.Status.HELD]
+    for summary in by_enrollment.values():
+        summary.scheduled = len(deliveries)
+        summary.held = len(held)
+        for status in summary.statuses.values():
+            summary.points += points.get(status, 0)
+            if status in counting:
+                summary.attended += 1
+        streak = 0
+        for delivery in reversed(held):
+            if summary.statuses.get(delivery.pk) != AttendanceRecord.Status.ABSENT:
+                break
+            streak += 1
+        summary.absence_streak = streak
+        summary.flagged = (
+            summary.enrollment.status != Enrollment.Status.WITHDRAWN
+            and streak >= rules.absence_alert_streak
+        )
+    return list(by_enrollment.values())
+
+
+def activist_enrollments(user: AbstractBaseUser) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(activist=user)
+        .select_related("cohort__course", "cohort__cem__site")
+        .order_by("-cohort__start_date")
+    )
+
+
+def upcoming_deliveries(
+    cohort: Cohort, *, now: datetime | None = None
+) -> QuerySet[SessionDelivery]:
+    return (
+        cohort.deliveries.filter(
+            status=SessionDelivery.Status.SCHEDULED, scheduled_at__gte=now or timezone.now()
+        )
+        .select_related("session")
+        .order_by("scheduled_at")
+    )
