@@ -1,0 +1,616 @@
+"""Numerical core of the pre/post attitude-questionnaire analysis.
+
+Pure numpy/scipy, no Django: callers (views, exports, Celery tasks) turn database answers
+into ``n × k`` float arrays (one row per participant, one column per *scored* item, ``NaN``
+for an unanswered item) and get back frozen dataclasses.
+
+Recipe (project domain notes):
+
+1. Scoring key: reverse-keyed items are recoded ``x' = (min + max) - x`` (:func:`reverse_code`).
+   Filler items are dropped by the caller before anything reaches this module.
+2. Subscale score = mean of the answered items when at least 80 % of the items are answered,
+   else missing (:func:`subscale_scores`). The threshold is evaluated in exact integer
+   arithmetic (``answered * 5 >= k * 4`` for 80 %), never with a float ``ceil``.
+3. Pre and post are matched by participant (aligned rows); only complete pairs are analysed,
+   attrition is reported (:func:`paired_change`).
+4. Reliability: Cronbach's alpha on listwise-complete item rows (:func:`cronbach_alpha`).
+5. Change: mean difference with 95 % t confidence interval, paired t-test, Wilcoxon
+   signed-rank test (Pratt zero handling), d_z and matched-pairs rank-biserial correlation.
+6. Reliable Change Index (Jacobson & Truax 1991) with the direction of improvement given by
+   the instrument (``desired_change``).
+7. Holm step-down adjustment of the t-test p-values across the groups shown (:func:`holm`).
+8. Small-cell suppression: any group with fewer than :data:`MIN_CELL` complete pairs is
+   reported as suppressed, with every number set to ``None``.
+9. Per-item percentage agreeing before and after (:func:`item_agreement`).
+
+Conventions: differences are always ``post - pre``; percentages are on a 0-100 scale;
+statistics that are undefined for a non-suppressed cell (e.g. d_z when every difference is
+equal) are ``float('nan')``, whereas ``None`` always means "suppressed" (or, for ``p_holm``,
+"not adjusted yet").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+from scipy import stats
+
+__all__ = [
+    "CONFIDENCE",
+    "DESIRED_CHANGES",
+    "METHOD_P_ADJUST",
+    "MIN_CELL",
+    "MIN_SHARE",
+    "RCI_CRITICAL",
+    "ChangeResult",
+    "GroupResult",
+    "ItemAgreement",
+    "Reliability",
+    "analyse_groups",
+    "cronbach_alpha",
+    "holm",
+    "item_agreement",
+    "paired_change",
+    "reverse_code",
+    "subscale_scores",
+]
+
+#: Smallest number of people a published cell may describe.
+MIN_CELL = 5
+#: Default share of a subscale's items that must be answered for a score.
+MIN_SHARE = 0.8
+#: Confidence level of the interval around the mean difference.
+CONFIDENCE = 0.95
+#: |RCI| above this value is reliable change (two-sided 5 %).
+RCI_CRITICAL = 1.96
+#: Name of the multiple-comparison adjustment, for reports.
+METHOD_P_ADJUST = "Holm (Bonferroni step-down)"
+#: Accepted values of ``desired_change`` (from the instrument's scoring key).
+DESIRED_CHANGES = ("decrease", "increase")
+
+DesiredChange = Literal["decrease", "increase"]
+
+# Differences are snapped to this many decimals before ranking (Wilcoxon, rank-biserial) so
+# that values that are equal in exact arithmetic but differ by floating-point noise
+# (8/3 - 5/3 == 0.9999999999999998 while 10/3 - 7/3 == 1.0) are treated as ties or zeros.
+# Ranks of genuinely different values (questionnaire scores differ by >= 1/k) are unaffected.
+_SNAP_DECIMALS = 9
+
+
+# --------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """Cronbach's alpha of one wave of one group.
+
+    ``n`` is the number of listwise-complete rows it was computed on, ``k`` the number of
+    items. ``alpha`` is NaN when it is undefined (k < 2, n < 2 or zero total variance).
+    When ``suppressed`` is true (the cell describes fewer than :data:`MIN_CELL` people),
+    ``alpha`` and ``n`` are ``None``; ``k`` is a property of the instrument and is kept.
+    """
+
+    alpha: float | None
+    n: int | None
+    k: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """Pre/post change of a subscale score in one group.
+
+    Counts: ``n_pre`` / ``n_post`` participants with a usable score in each wave,
+    ``n_pairs`` complete pairs, ``attrition = n_pre - n_pairs`` (pre score but no usable
+    post score). ``mean_pre`` / ``mean_post`` are over the complete pairs only.
+    ``pct_*`` are Reliable Change Index classifications in percent of ``n_pairs``.
+    ``p_holm`` is ``None`` until :func:`analyse_groups` (or the caller) adjusts it.
+
+    When ``suppressed`` is true (``n_pairs < MIN_CELL``) every other field, counts
+    included, is ``None`` so that nothing about fewer than five people leaks (e.g. ``n_pre``
+    together with ``attrition`` would reveal ``n_pairs``).
+    """
+
+    n_pre: int | None
+    n_post: int | None
+    n_pairs: int | None
+    attrition: int | None
+    suppressed: bool
+    mean_pre: float | None
+    mean_post: float | None
+    mean_diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+    t_p: float | None
+    wilcoxon_p: float | None
+    d_z: float | None
+    rank_biserial: float | None
+    sd_diff: float | None
+    pct_improved: float | None
+    pct_unchanged: float | None
+    pct_worsened: float | None
+    p_holm: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    """Everything reported for one group (site, sex, generation, a combination, ...).
+
+    ``excluded_pre`` / ``excluded_post`` count the group's rows without a score in that
+    wave (see :func:`subscale_scores`); they are ``None`` when the group is suppressed, as
+    are the reliabilities' ``alpha`` and ``n``.
+    """
+
+    name: str
+    change: ChangeResult
+    alpha_pre: Reliability
+    alpha_post: Reliability
+    excluded_pre: int | None
+    excluded_post: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.change.suppressed
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAgreement:
+    """Share agreeing with one item before and after (raw answers, percent 0-100).
+
+    ``n`` is the number of rows that answered the item in both waves. Suppressed (all
+    numbers ``None``) when ``n < MIN_CELL``.
+    """
+
+    item: int
+    n: int | None
+    pct_agree_pre: float | None
+    pct_agree_post: float | None
+    suppressed: bool
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+def _as_matrix(values: np.ndarray, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (participants × items), got {arr.ndim}-D")
+    return arr
+
+
+def _as_vector(values: np.ndarray, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got {arr.ndim}-D")
+    return arr
+
+
+def _share_fraction(min_share: float) -> Fraction:
+    """``min_share`` as an exact small fraction (0.8 -> 4/5) for integer comparisons."""
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
+    return Fraction(min_share).limit_denominator(1000)
+
+
+def _score_rows(values: np.ndarray, min_share: float) -> np.ndarray:
+    """Per-row mean of answered items, NaN where fewer than ``min_share`` are answered."""
+    share = _share_fraction(min_share)
+    n, k = values.shape
+    answered_mask = np.isfinite(values)
+    answered = answered_mask.sum(axis=1)
+    # answered / k >= num / den  <=>  answered * den >= k * num  (exact, no float ceil)
+    enough = (answered * share.denominator >= k * share.numerator) & (answered > 0)
+    totals = np.where(answered_mask, values, 0.0).sum(axis=1)
+    scores = np.full(n, np.nan)
+    np.divide(totals, answered, out=scores, where=enough)
+    return scores
+
+
+def _suppressed_change() -> ChangeResult:
+    return ChangeResult(
+        n_pre=None,
+        n_post=None,
+        n_pairs=None,
+        attrition=None,
+        suppressed=True,
+        mean_pre=None,
+        mean_post=None,
+        mean_diff=None,
+        ci_low=None,
+        ci_high=None,
+        t_p=None,
+        wilcoxon_p=None,
+        d_z=None,
+        rank_biserial=None,
+        sd_diff=None,
+        pct_improved=None,
+        pct_unchanged=None,
+        pct_worsened=None,
+        p_holm=None,
+    )
+
+
+def _rank_biserial(snapped_diff: np.ndarray) -> float:
+    nonzero = snapped_diff[snapped_diff != 0]
+    if nonzero.size == 0:
+        return math.nan
+    ranks = stats.rankdata(np.abs(nonzero), method="average")
+    r_plus = ranks[nonzero > 0].sum()
+    r_minus = ranks[nonzero < 0].sum()
+    return float((r_plus - r_minus) / (r_plus + r_minus))
+
+
+# --------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------
+
+
+def reverse_code(
+    values: np.ndarray, reverse: np.ndarray, scale_min: int, scale_max: int
+) -> np.ndarray:
+    """Apply the scoring key: recode reverse-keyed items as ``(min + max) - x``.
+
+    ``values`` is an ``n × k`` float array with NaN for missing answers; ``reverse`` a
+    length-``k`` boolean mask of reverse-keyed items. Returns a new array (the input is not
+    modified); NaN stays NaN. Raises ``ValueError`` for answers outside the scale.
+    Filler items must be removed by the caller before scoring (they are not scored).
+    """
+    arr = _as_matrix(values, "values")
+    mask = np.asarray(reverse, dtype=bool)
+    if mask.shape != (arr.shape[1],):
+        raise ValueError(f"reverse must have length {arr.shape[1]}, got shape {mask.shape}")
+    if scale_min >= scale_max:
+        raise ValueError("scale_min must be smaller than scale_max")
+    finite = arr[np.isfinite(arr)]
+    if finite.size and (finite.min() < scale_min or finite.max() > scale_max):
+        raise ValueError(f"answers outside the scale {scale_min}-{scale_max}")
+    out = arr.copy()
+    out[:, mask] = (scale_min + scale_max) - out[:, mask]
+    return out
+
+
+def subscale_scores(values: np.ndarray, min_share: float = MIN_SHARE) -> tuple[np.ndarray, int]:
+    """Subscale score per row: mean of the answered items if enough are answered.
+
+    A row gets a score when ``answered >= ceil(min_share * k)``, evaluated exactly as
+    ``answered * den >= k * num`` with ``min_share = num/den`` (80 %: ``answered * 5 >=
+    k * 4``; so k=5 needs 4 answers, k=4 needs 4, k=10 needs 8). Otherwise the score is NaN.
+
+    Returns ``(scores, excluded)`` where ``excluded`` is the number of rows without a score:
+    rows with at least one answer but below the threshold **plus rows with no answer at
+    all** (e.g. a participant aligned into the matrix who did not take this wave).
+    ``values`` must already be reverse-coded (:func:`reverse_code`).
+    """
+    arr = _as_matrix(values, "values")
+    scores = _score_rows(arr, min_share)
+    return scores, int(np.isnan(scores).sum())
+
+
+# --------------------------------------------------------------------------------------
+# Reliability
+# --------------------------------------------------------------------------------------
+
+
+def cronbach_alpha(items: np.ndarray) -> Reliability:
+    """Cronbach's alpha on the listwise-complete rows of an ``n × k`` item matrix.
+
+    ``alpha = k/(k-1) * (1 - sum(item variances) / variance(total))`` with ``ddof=1``.
+    NaN when ``k < 2``, fewer than two complete rows, or the total score has zero variance.
+    Items must already be reverse-coded.
+    """
+    arr = _as_matrix(items, "items")
+    k = int(arr.shape[1])
+    complete = arr[np.isfinite(arr).all(axis=1)] if k else arr[:0]
+    n = int(complete.shape[0])
+    if k < 2 or n < 2:
+        return Reliability(alpha=math.nan, n=n, k=k)
+    item_var = complete.var(axis=0, ddof=1).sum()
+    total_var = complete.sum(axis=1).var(ddof=1)
+    if not total_var > 0:
+        return Reliability(alpha=math.nan, n=n, k=k)
+    alpha = k / (k - 1) * (1.0 - item_var / total_var)
+    return Reliability(alpha=float(alpha), n=n, k=k)
+
+
+# --------------------------------------------------------------------------------------
+# Change
+# --------------------------------------------------------------------------------------
+
+
+def paired_change(
+    pre: np.ndarray,
+    post: np.ndarray,
+    *,
+    alpha_pre: float | None,
+    desired_change: str,
+    n_pre: int | None = None,
+    n_post: int | None = None,
+) -> ChangeResult:
+    """Pre/post change of one score in one group, on complete pairs only.
+
+    ``pre`` and ``post`` are aligned 1-D arrays (one entry per participant, NaN = no usable
+    score); a pair is a row where both are finite. ``n_pre`` / ``n_post`` default to the
+    number of finite entries; pass them when the arrays only hold part of a wave.
+    ``attrition = n_pre - n_pairs``.
+
+    Statistics (differences are ``post - pre``):
+
+    * ``mean_diff`` with a 95 % CI from the t distribution (df = n - 1);
+      ``ci_low``/``ci_high`` are NaN when every difference is equal (sd = 0).
+    * ``t_p``: paired t-test, identical to ``scipy.stats.ttest_rel(post, pre).pvalue``
+      (computed without scipy only when the differences are all equal: NaN if all zero,
+      0.0 otherwise, which is what scipy returns).
+    * ``wilcoxon_p``: ``scipy.stats.wilcoxon(diff, zero_method="pratt").pvalue``; NaN when
+      every difference is zero. For this test and the rank-biserial correlation the
+      differences are first rounded to 9 decimals, so that floating-point noise
+      (``8/3 - 5/3 != 10/3 - 7/3``) cannot break ties or hide zeros; ranks of genuinely
+      distinct differences, and hence the p-value, are unchanged.
+    * ``d_z = mean(diff) / sd(diff, ddof=1)``, signed; NaN when sd = 0.
+    * ``rank_biserial``: matched-pairs rank-biserial correlation by Kerby's (2014) simple
+      difference formula ``r = (R+ - R-) / (R+ + R-)``, where ``R+``/``R-`` are the sums of
+      the ranks of ``|diff|`` for positive/negative differences. Zero differences are
+      dropped before ranking (ties get average ranks), so ``R+ + R- = m(m+1)/2`` over the
+      ``m`` non-zero differences. This differs from the Pratt ranking used by the Wilcoxon
+      test (which ranks zeros too); it keeps r in [-1, 1] and equal to +1/-1 when every
+      non-zero change goes one way. Positive r means scores went up. NaN when there is no
+      non-zero difference.
+    * Reliable Change Index (Jacobson & Truax 1991): ``SEM = SD_pre * sqrt(1 - alpha_pre)``
+      (SD_pre with ddof=1 over the paired pre scores), ``S_diff = sqrt(2) * SEM``,
+      ``RCI = diff / S_diff``. With ``desired_change="decrease"`` ``RCI < -1.96`` is improved
+      and ``RCI > 1.96`` worsened (mirror image for ``"increase"``); the rest is unchanged.
+      Percentages of ``n_pairs``; NaN when ``alpha_pre`` is NaN/None or ``S_diff`` is 0.
+
+    When ``n_pairs < MIN_CELL`` the result is suppressed: every field except
+    ``suppressed=True`` is ``None``.
+    """
+    if desired_change not in DESIRED_CHANGES:
+        raise ValueError(f"desired_change must be one of {DESIRED_CHANGES}, got {desired_change!r}")
+    pre = _as_vector(pre, "pre")
+    post = _as_vector(post, "post")
+    if pre.shape != post.shape:
+        raise ValueError(f"pre and post must be aligned, got {pre.shape} and {post.shape}")
+
+    pre_ok = np.isfinite(pre)
+    post_ok = np.isfinite(post)
+    paired = pre_ok & post_ok
+    n_pairs = int(paired.sum())
+    n_pre = int(pre_ok.sum()) if n_pre is None else int(n_pre)
+    n_post = int(post_ok.sum()) if n_post is None else int(n_post)
+    if n_pre < n_pairs or n_post < n_pairs:
+        raise ValueError("n_pre and n_post cannot be smaller than the number of pairs")
+
+    if n_pairs < MIN_CELL:
+        return _suppressed_change()
+
+    x = pre[paired]
+    y = post[paired]
+    diff = y - x
+    snapped = np.round(diff, _SNAP_DECIMALS)
+    n = n_pairs
+    mean_diff = float(diff.mean())
+    constant = bool(np.all(snapped == snapped[0]))
+
+    if constant:
+        sd_diff = 0.0
+        d_z = ci_low = ci_high = math.nan
+        t_p = math.nan if snapped[0] == 0 else 0.0
+    else:
+        sd_diff = float(diff.std(ddof=1))
+        d_z = mean_diff / sd_diff
+        half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd_diff / math.sqrt(n)
+        ci_low, ci_high = mean_diff - half, mean_diff + half
+        t_p = float(stats.ttest_rel(y, x).pvalue)
+
+    if np.any(snapped != 0):
+        wilcoxon_p = float(stats.wilcoxon(snapped, zero_method="pratt").pvalue)
+    else:
+        wilcoxon_p = math.nan
+
+    # Reliable Change Index
+    alpha = math.nan if alpha_pre is None else float(alpha_pre)
+    sem = float(x.std(ddof=1)) * math.sqrt(1.0 - alpha) if alpha <= 1 else math.nan
+    s_diff = math.sqrt(2.0) * sem
+    if not s_diff > 0:  # NaN alpha, or no spread in the pre scores, or alpha == 1
+        pct_improved = pct_unchanged = pct_worsened = math.nan
+    else:
+        rci = diff / s_diff
+        up = int((rci > RCI_CRITICAL).sum())
+        down = int((rci < -RCI_CRITICAL).sum())
+        improved, worsened = (down, up) if desired_change == "decrease" else (up, down)
+        pct_improved = 100.0 * improved / n
+        pct_worsened = 100.0 * worsened / n
+        pct_unchanged = 100.0 * (n - improved - worsened) / n
+
+    return ChangeResult(
+        n_pre=n_pre,
+        n_post=n_post,
+        n_pairs=n_pairs,
+        attrition=n_pre - n_pairs,
+        suppressed=False,
+        mean_pre=float(x.mean()),
+        mean_post=float(y.mean()),
+        mean_diff=mean_diff,
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        t_p=float(t_p),
+        wilcoxon_p=wilcoxon_p,
+        d_z=float(d_z),
+        rank_biserial=_rank_biserial(snapped),
+        sd_diff=sd_diff,
+        pct_improved=pct_improved,
+        pct_unchanged=pct_unchanged,
+        pct_worsened=pct_worsened,
+        p_holm=None,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Multiple comparisons
+# --------------------------------------------------------------------------------------
+
+
+def holm(pvalues: Iterable[float | None] | np.ndarray) -> np.ndarray:
+    """Holm (Bonferroni step-down) adjusted p-values, in the input order.
+
+    With the ``m`` non-NaN p-values sorted ascending, ``p_adj(i) = min(1, max_{j<=i}
+    (m - j + 1) * p(j))``: monotone in the original ordering, capped at 1. NaN (or ``None``)
+    entries are returned as NaN and do not count towards ``m``.
+    """
+    p = np.asarray(list(pvalues) if not isinstance(pvalues, np.ndarray) else pvalues, dtype=float)
+    if p.ndim != 1:
+        p = p.ravel()
+    out = np.full(p.shape, np.nan)
+    idx = np.flatnonzero(~np.isnan(p))
+    if idx.size == 0:
+        return out
+    vals = p[idx]
+    if np.any((vals < 0) | (vals > 1)):
+        raise ValueError("p-values must lie in [0, 1]")
+    m = idx.size
+    order = np.argsort(vals, kind="stable")
+    stepped = (m - np.arange(m)) * vals[order]
+    out[idx[order]] = np.minimum(1.0, np.maximum.accumulate(stepped))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Groups
+# --------------------------------------------------------------------------------------
+
+
+def _suppress_reliability(rel: Reliability, suppress: bool) -> Reliability:
+    if suppress or rel.n is None or rel.n < MIN_CELL:
+        return Reliability(alpha=None, n=None, k=rel.k, suppressed=True)
+    return rel
+
+
+def analyse_groups(
+    pre_items: np.ndarray,
+    post_items: np.ndarray,
+    group_labels: Sequence[str] | np.ndarray,
+    *,
+    reverse: np.ndarray,
+    scale_min: int,
+    scale_max: int,
+    desired_change: str,
+    min_share: float = MIN_SHARE,
+) -> dict[str, GroupResult]:
+    """Analyse one subscale per group.
+
+    ``pre_items`` / ``post_items`` are ``n × k`` raw answers aligned by participant (NaN =
+    missing; a participant who skipped a wave has an all-NaN row), ``group_labels`` a
+    length-``n`` sequence of group names (converted with ``str``; filter out rows without a
+    group before calling). Reverse coding and scoring are done once for the
+    whole matrix; each group is then a slice. Per group: subscale scores pre/post (exclusion
+    counts as in :func:`subscale_scores`), Cronbach's alpha pre and post (reverse-coded,
+    listwise-complete rows of that group and wave), :func:`paired_change` (RCI with the
+    group's pre alpha), and finally Holm adjustment of the t-test p-values across the
+    non-suppressed groups of this call (``change.p_holm``).
+
+    Suppressed groups (fewer than :data:`MIN_CELL` pairs) have all numbers ``None``; a
+    reliability computed on fewer than :data:`MIN_CELL` complete rows is suppressed too.
+    Groups come out sorted by name. To add an overall row, call again with one label.
+    """
+    pre_raw = _as_matrix(pre_items, "pre_items")
+    post_raw = _as_matrix(post_items, "post_items")
+    if pre_raw.shape != post_raw.shape:
+        raise ValueError(f"pre and post must be aligned, got {pre_raw.shape} and {post_raw.shape}")
+    labels = np.asarray(group_labels).astype(str)
+    if labels.shape != (pre_raw.shape[0],):
+        raise ValueError(f"group_labels must have length {pre_raw.shape[0]}")
+    if desired_change not in DESIRED_CHANGES:
+        raise ValueError(f"desired_change must be one of {DESIRED_CHANGES}, got {desired_change!r}")
+
+    # Whole-matrix work, done once.
+    pre_rc = reverse_code(pre_raw, reverse, scale_min, scale_max)
+    post_rc = reverse_code(post_raw, reverse, scale_min, scale_max)
+    pre_scores = _score_rows(pre_rc, min_share)
+    post_scores = _score_rows(post_rc, min_share)
+    pre_missing = np.isnan(pre_scores)
+    post_missing = np.isnan(post_scores)
+    pre_complete = np.isfinite(pre_rc).all(axis=1)
+    post_complete = np.isfinite(post_rc).all(axis=1)
+
+    names, inverse = np.unique(labels, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=names.size))[:-1]
+    members = np.split(order, bounds)
+
+    results: dict[str, GroupResult] = {}
+    for name, idx in zip(names.tolist(), members, strict=True):
+        rel_pre = cronbach_alpha(pre_rc[idx[pre_complete[idx]]])
+        rel_post = cronbach_alpha(post_rc[idx[post_complete[idx]]])
+        change = paired_change(
+            pre_scores[idx],
+            post_scores[idx],
+            alpha_pre=rel_pre.alpha,
+            desired_change=desired_change,
+        )
+        hide = change.suppressed
+        results[name] = GroupResult(
+            name=name,
+            change=change,
+            alpha_pre=_suppress_reliability(rel_pre, hide),
+            alpha_post=_suppress_reliability(rel_post, hide),
+            excluded_pre=None if hide else int(pre_missing[idx].sum()),
+            excluded_post=None if hide else int(post_missing[idx].sum()),
+        )
+
+    shown = [name for name, res in results.items() if not res.suppressed]
+    adjusted = holm([results[name].change.t_p for name in shown])
+    for name, p_adj in zip(shown, adjusted.tolist(), strict=True):
+        res = results[name]
+        results[name] = replace(res, change=replace(res.change, p_holm=float(p_adj)))
+    return results
+
+
+# --------------------------------------------------------------------------------------
+# Items
+# --------------------------------------------------------------------------------------
+
+
+def item_agreement(
+    pre_raw: np.ndarray, post_raw: np.ndarray, agree_values: Iterable[float]
+) -> list[ItemAgreement]:
+    """Per item, percentage agreeing before and after.
+
+    Uses the **raw** answers (not reverse-coded): an answer agrees when it is one of
+    ``agree_values`` (e.g. ``{4, 5}`` on a 1-5 scale). For each item only rows that answered
+    it in both waves count (pass the paired participants' rows). Items answered by fewer
+    than :data:`MIN_CELL` such rows are suppressed.
+    """
+    pre = _as_matrix(pre_raw, "pre_raw")
+    post = _as_matrix(post_raw, "post_raw")
+    if pre.shape != post.shape:
+        raise ValueError(f"pre and post must be aligned, got {pre.shape} and {post.shape}")
+    agree = np.asarray(sorted(set(agree_values)), dtype=float)
+    both = np.isfinite(pre) & np.isfinite(post)
+    n = both.sum(axis=0)
+    agree_pre = (np.isin(pre, agree) & both).sum(axis=0)
+    agree_post = (np.isin(post, agree) & both).sum(axis=0)
+
+    out: list[ItemAgreement] = []
+    for j in range(pre.shape[1]):
+        nj = int(n[j])
+        if nj < MIN_CELL:
+            out.append(ItemAgreement(j, None, None, None, suppressed=True))
+        else:
+            out.append(
+                ItemAgreement(
+                    item=j,
+                    n=nj,
+                    pct_agree_pre=100.0 * int(agree_pre[j]) / nj,
+                    pct_agree_post=100.0 * int(agree_post[j]) / nj,
+                    suppressed=False,
+                )
+            )
+    return out
