@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.models import Site as WagtailSite
 
 from courses.demo import seed_curriculum
+from courses.demo_delivery import seed_delivery
 from home.models import HomePage
 from lms.demo import DEMO_PASSWORD
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         admin = self._admin()
         home = self._home()
         course = seed_curriculum(home=home, user=admin)
+        seed_delivery(course=course, admin=admin)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
     def _admin(self) -> User:
