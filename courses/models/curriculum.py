@@ -69,6 +69,30 @@ class CoursePage(RoutablePageMixin, Page):
         help_text=_("Share of all scheduled sessions of a cohort that an activist must attend."),
     )
     tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("themes"))
+    pre_instrument = models.ForeignKey(
+        "assessments.Instrument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entry questionnaire"),
+    )
+    post_instrument = models.ForeignKey(
+        "assessments.Instrument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exit questionnaire"),
+    )
+    pre_wave_grace_days = models.PositiveSmallIntegerField(
+        _("days the entry questionnaire stays open after the first session"),
+        default=0,
+        help_text=_("0 closes it as soon as the first session is held."),
+    )
+    post_wave_days = models.PositiveSmallIntegerField(
+        _("days the exit questionnaire stays open after the last session"), default=30
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -86,6 +110,15 @@ class CoursePage(RoutablePageMixin, Page):
         FieldPanel("learning_outcomes"),
         FieldPanel("audience"),
         FieldPanel("tags"),
+        MultiFieldPanel(
+            [
+                FieldPanel("pre_instrument"),
+                FieldPanel("pre_wave_grace_days"),
+                FieldPanel("post_instrument"),
+                FieldPanel("post_wave_days"),
+            ],
+            heading=_("Pre/post questionnaires"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,

@@ -1,0 +1,85 @@
+"""Which questionnaire is due for an enrollment, and when each wave is open."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from assessments.models import Instrument, ResearchConsent, Response, Wave
+from courses.models import Enrollment, SessionDelivery
+
+
+@dataclass(frozen=True)
+class WaveState:
+    wave: str
+    instrument: Instrument | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    is_open: bool
+    response: Response | None
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.response and self.response.status == Response.Status.SUBMITTED)
+
+    @property
+    def is_due(self) -> bool:
+        return self.is_open and self.instrument is not None and not self.submitted
+
+
+def participant_code_of(enrollment: Enrollment) -> str:
+    return enrollment.activist.profile.participant_code
+
+
+def questionnaire_waves(enrollment: Enrollment, *, today: dt.date | None = None) -> list[WaveState]:
+    """The pre wave is open from enrollment until the first session is held (plus the course's
+    grace days); the post wave from the day the last scheduled session is held until the
+    course's number of days later."""
+    today = today or timezone.localdate()
+    course = enrollment.cohort.course
+    deliveries = list(
+        enrollment.cohort.deliveries.exclude(status=SessionDelivery.Status.CANCELLED)
+        .order_by("scheduled_at")
+        .values_list("scheduled_at", "status")
+    )
+    held = [timezone.localdate(at) for at, status in deliveries if status == "held"]
+    active = enrollment.status != Enrollment.Status.WITHDRAWN
+    responses = {
+        r.wave: r
+        for r in Response.objects.filter(
+            participant_code=participant_code_of(enrollment), cohort_id=enrollment.cohort_id
+        )
+    }
+
+    pre_closes = held[0] + dt.timedelta(days=course.pre_wave_grace_days) if held else None
+    pre_open = (
+        active and today >= enrollment.enrolled_on and (pre_closes is None or today <= pre_closes)
+    )
+
+    all_held = bool(deliveries) and all(status == "held" for _, status in deliveries)
+    post_opens = held[-1] if all_held else None
+    post_closes = post_opens + dt.timedelta(days=course.post_wave_days) if post_opens else None
+    post_open = active and post_opens is not None and post_opens <= today <= post_closes
+
+    return [
+        WaveState(
+            Wave.PRE,
+            course.pre_instrument,
+            enrollment.enrolled_on,
+            pre_closes,
+            pre_open,
+            responses.get(Wave.PRE),
+        ),
+        WaveState(
+            Wave.POST,
+            course.post_instrument,
+            post_opens,
+            post_closes,
+            post_open,
+            responses.get(Wave.POST),
+        ),
+    ]
+
+
+def research_consent_of(enrollment: Enrollment) -> ResearchConsent | None:
+    return ResearchConsent.objects.filter(enrollment=enrollment).first()
