@@ -140,19 +140,47 @@ def seed_delivery(*, course: CoursePage, admin: User) -> None:
         site = sites.get(site_slug) if site_slug else None
         cem = cems[CEMS[site_slug][0]] if site_slug and role == Role.TRAINER else None
         _profile(user, site=site, cem=cem, sex="F" if last != "Quispe" else "M", birth_year=1980)
+    sessions = len(course.sessions())
     for slug in CEMS:
-        _seed_cohort(course=course, site=sites[slug], cem=cems[CEMS[slug][0]], admin=admin)
+        # An earlier cohort, finished, and the current one, halfway through.
+        _seed_cohort(
+            course=course,
+            site=sites[slug],
+            cem=cems[CEMS[slug][-1]],
+            admin=admin,
+            term="2026-I",
+            weeks_since_start=sessions + 12,
+            held=sessions,
+        )
+        _seed_cohort(
+            course=course,
+            site=sites[slug],
+            cem=cems[CEMS[slug][0]],
+            admin=admin,
+            term="2026-II",
+            weeks_since_start=sessions // 2,
+            held=sessions // 2,
+        )
 
 
-def _seed_cohort(*, course: CoursePage, site: Site, cem: CEM, admin: User) -> None:
-    name = f"{site.name} 2026-II"
+def _seed_cohort(
+    *,
+    course: CoursePage,
+    site: Site,
+    cem: CEM,
+    admin: User,
+    term: str,
+    weeks_since_start: int,
+    held: int,
+) -> None:
+    name = f"{site.name} {term}"
     if Cohort.objects.filter(name=name).exists():
         return
-    rng = random.Random(site.slug)  # the same people every time for a site
+    rng = random.Random(name)  # the same people every time
     today = timezone.localdate()
     sessions = list(course.sessions())
-    held = len(sessions) // 2
-    start = today - dt.timedelta(days=7 * held - 2)
+    start = today - dt.timedelta(days=7 * weeks_since_start - 2)
+    finished = held == len(sessions)
     cohort = Cohort.objects.create(
         course=course,
         cem=cem,
@@ -173,7 +201,10 @@ def _seed_cohort(*, course: CoursePage, site: Site, cem: CEM, admin: User) -> No
         woman = index % 10 < 7  # about 70% women
         first = rng.choice(WOMEN if woman else MEN)
         last = f"{rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        username = (index == 0 and NAMED_ACTIVIST.get(site.slug)) or f"{site.slug[:3]}-{index:02d}"
+        named = NAMED_ACTIVIST.get(site.slug) if index == 0 else None
+        if named == "activista-iquitos" and finished:
+            named = None  # she joined the programme this term
+        username = named or f"{site.slug[:3]}{term[-2:].lower()}-{index:02d}"
         # Men of the two generations the research compares; women across both as well.
         birth_year = today.year - (rng.randint(20, 29) if index % 2 else rng.randint(35, 50))
         user = _user(username, first, last, Role.ACTIVIST)
@@ -192,7 +223,10 @@ def _seed_cohort(*, course: CoursePage, site: Site, cem: CEM, admin: User) -> No
         marks = {}
         for index, enrollment in enumerate(enrollments):
             status = rng.choices("PLEA", weights=[80, 8, 6, 6])[0]
-            if index == 3 and position >= held - 2:
+            if index == 3 and position >= held - 2 and not finished:
                 status = "A"  # two absences in a row: the flag shows on first run
             marks[enrollment.pk] = status
         attendance_sheet_save(actor=trainer, delivery=delivery, marks=marks)
+    if finished:
+        cohort.status = Cohort.Status.CLOSED
+        cohort.save(update_fields=["status"])

@@ -6,6 +6,7 @@ from django.db import transaction
 from wagtail.models import Page
 from wagtail.models import Site as WagtailSite
 
+from assessments.demo import seed_questionnaires
 from courses.demo import seed_curriculum
 from courses.demo_delivery import seed_delivery
 from home.models import HomePage
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         home = self._home()
         course = seed_curriculum(home=home, user=admin)
         seed_delivery(course=course, admin=admin)
+        seed_questionnaires(course=course)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
     def _admin(self) -> User:
