@@ -1,13 +1,14 @@
 """The accredited curriculum as Wagtail pages: index → course → sessions."""
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -68,6 +69,34 @@ class CoursePage(RoutablePageMixin, Page):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Share of all scheduled sessions of a cohort that an activist must attend."),
     )
+    counted_statuses = models.CharField(
+        _("attendance statuses that count toward completion"),
+        max_length=4,
+        default="PL",
+        help_text=_("Letters of the statuses that count: P present, L late, E excused, A absent."),
+        validators=[
+            RegexValidator(
+                r"^(?!.*(.).*\1)[PLEA]{1,4}$",
+                _("Use the letters P, L, E and A, each at most once."),
+            )
+        ],
+    )
+    required_sessions = ParentalManyToManyField(
+        "courses.SessionPage",
+        blank=True,
+        related_name="+",
+        verbose_name=_("sessions that must be attended"),
+    )
+    require_pre_questionnaire = models.BooleanField(
+        _("entry questionnaire submitted is required for the certificate"),
+        default=False,
+        help_text=_("Taking part is voluntary: an activist who declined is not held to this."),
+    )
+    require_post_questionnaire = models.BooleanField(
+        _("exit questionnaire submitted is required for the certificate"),
+        default=False,
+        help_text=_("Taking part is voluntary: an activist who declined is not held to this."),
+    )
     tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("themes"))
     pre_instrument = models.ForeignKey(
         "assessments.Instrument",
@@ -102,9 +131,18 @@ class CoursePage(RoutablePageMixin, Page):
                 FieldPanel("curriculum_version"),
                 FieldPanel("accrediting_institution"),
                 FieldPanel("credit_hours"),
-                FieldPanel("min_attendance_percent"),
             ],
             heading=_("Accreditation"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("min_attendance_percent"),
+                FieldPanel("counted_statuses"),
+                FieldPanel("required_sessions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("require_pre_questionnaire"),
+                FieldPanel("require_post_questionnaire"),
+            ],
+            heading=_("Completion rules"),
         ),
         FieldPanel("summary"),
         FieldPanel("learning_outcomes"),

@@ -191,16 +191,13 @@ class AttendanceRecord(models.Model):
 
 @register_setting(icon="tasks")
 class AttendanceSettings(BaseGenericSetting):
-    """Points of each attendance status and whether it counts toward completion."""
+    """Points of each attendance status and when absences raise a flag. Which statuses count
+    toward completion is a rule of each course."""
 
     present_points = models.PositiveSmallIntegerField(_("points for present"), default=2)
     late_points = models.PositiveSmallIntegerField(_("points for late"), default=1)
     excused_points = models.PositiveSmallIntegerField(_("points for excused"), default=1)
     absent_points = models.PositiveSmallIntegerField(_("points for absent"), default=0)
-    present_counts = models.BooleanField(_("present counts toward completion"), default=True)
-    late_counts = models.BooleanField(_("late counts toward completion"), default=True)
-    excused_counts = models.BooleanField(_("excused counts toward completion"), default=False)
-    absent_counts = models.BooleanField(_("absent counts toward completion"), default=False)
     absence_alert_streak = models.PositiveSmallIntegerField(
         _("consecutive absences that raise a flag"), default=2, validators=[MinValueValidator(1)]
     )
@@ -215,30 +212,11 @@ class AttendanceSettings(BaseGenericSetting):
             ],
             heading=_("Points"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("present_counts"),
-                FieldPanel("late_counts"),
-                FieldPanel("excused_counts"),
-                FieldPanel("absent_counts"),
-            ],
-            heading=_("Counts toward completion"),
-        ),
         FieldPanel("absence_alert_streak"),
     ]
 
     class Meta:
         verbose_name = _("attendance rules")
-
-    def counting_statuses(self) -> frozenset[str]:
-        S = AttendanceRecord.Status
-        flags = {
-            S.PRESENT: self.present_counts,
-            S.LATE: self.late_counts,
-            S.EXCUSED: self.excused_counts,
-            S.ABSENT: self.absent_counts,
-        }
-        return frozenset(str(status) for status, counts in flags.items() if counts)
 
     def points(self) -> dict[str, int]:
         S = AttendanceRecord.Status

@@ -43,10 +43,20 @@ def cohorts_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohor
     scope = Q(pk__in=[])
     if Role.COORDINATOR in roles:
         site_id = coordinator_site_id(user)
-        scope |= Q() if site_id is None else Q(cem__site_id=site_id)
+        if site_id is None:  # a national coordinator manages every cohort
+            return cohorts
+        scope |= Q(cem__site_id=site_id)
     if Role.TRAINER in roles:
         scope |= Q(trainers=user)
     return cohorts.filter(scope).distinct()
+
+
+def cohorts_supervised_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
+    """Cohorts whose rosters and evidence the user reads as staff (never as a participant):
+    managed ones, plus every cohort for accreditors and national coordinators."""
+    if sees_all_sites(user):
+        return Cohort.objects.select_related("course", "cem__site")
+    return cohorts_managed_by(user)
 
 
 def trainer_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
@@ -110,7 +120,7 @@ def attendance_summaries(
 ) -> list[AttendanceSummary]:
     """Attendance % of every enrollment (or the given ones) in a fixed number of queries."""
     rules = AttendanceSettings.load()
-    counting = rules.counting_statuses()
+    counting = frozenset(cohort.course.counted_statuses)
     points = rules.points()
     if deliveries is None:
         deliveries = list(

@@ -59,9 +59,9 @@ def attendance_sheet_save(
         )
     active = {
         e.pk: e
-        for e in Enrollment.objects.filter(cohort_id=delivery.cohort_id).exclude(
-            status=Enrollment.Status.WITHDRAWN
-        )
+        for e in Enrollment.objects.filter(cohort_id=delivery.cohort_id)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("activist", "cohort")
     }
     errors = []
     for enrollment_id, status in marks.items():
@@ -86,6 +86,8 @@ def attendance_sheet_save(
 
     site_id = delivery.cohort.cem.site_id
     existing = {r.enrollment_id: r for r in delivery.attendance.filter(enrollment_id__in=marks)}
+    for record in existing.values():  # str(record) in the audit log needs no further queries
+        record.delivery, record.enrollment = delivery, active[record.enrollment_id]
     to_create, to_update, entries = [], [], []
     unchanged = 0
     for enrollment_id, status in marks.items():
@@ -94,7 +96,7 @@ def attendance_sheet_save(
         if record is None:
             record = AttendanceRecord(
                 delivery=delivery,
-                enrollment_id=enrollment_id,
+                enrollment=active[enrollment_id],
                 status=status,
                 note=note,
                 recorded_by=actor,
@@ -124,6 +126,8 @@ def attendance_sheet_save(
         created = list(
             delivery.attendance.filter(enrollment_id__in=[r.enrollment_id for r in to_create])
         )
+        for record in created:
+            record.delivery, record.enrollment = delivery, active[record.enrollment_id]
     entries.extend(
         audit_entry(
             actor=actor,
