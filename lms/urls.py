@@ -7,7 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from courses import views as course_views
+from courses.views import curriculum
+from lms import views as lms_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,7 +23,9 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("buscar/", course_views.search, name="search"),
+    path("buscar/", curriculum.search, name="search"),
+    path("auditoria/", lms_views.audit_log, name="audit_log"),
+    path("", include("courses.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,3 +1,5 @@
+"""The curriculum seen from outside Wagtail's page tree: search."""
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse

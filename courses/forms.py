@@ -1,0 +1,102 @@
+"""Forms of the delivery screens: they read the request; the services validate and save."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import AttendanceRecord, Enrollment
+from courses.services.attendance import NOTE_MAX_LENGTH
+
+# A class of 40 is marked in under a minute when everyone starts present and the trainer
+# taps only the exceptions.
+DEFAULT_STATUS = AttendanceRecord.Status.PRESENT
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of the attendance sheet as it is shown."""
+
+    enrollment: Enrollment
+    status: str
+    note: str
+    recorded: bool  # a record is stored already
+    announced: bool  # the activist said ahead of time they would be absent
+
+    @property
+    def status_name(self) -> str:
+        return f"status-{self.enrollment.pk}"
+
+    @property
+    def note_name(self) -> str:
+        return f"note-{self.enrollment.pk}"
+
+
+class AttendanceSheetForm(forms.Form):
+    """A status and an optional note for each active enrollment of one session delivery.
+
+    Statuses and note lengths are not checked here: attendance_sheet_save validates the sheet
+    whole, so its messages are the ones the trainer reads and nothing is saved on error."""
+
+    all_present = forms.BooleanField(required=False)
+
+    def __init__(self, data=None, *, enrollments: list[Enrollment], records: dict[int, object]):
+        super().__init__(data)
+        self.enrollments = enrollments
+        self.records = records  # enrollment id → AttendanceRecord already stored
+        for enrollment in enrollments:
+            record = records.get(enrollment.pk)
+            self.fields[f"status-{enrollment.pk}"] = forms.CharField(
+                required=False, initial=record.status if record else DEFAULT_STATUS
+            )
+            self.fields[f"note-{enrollment.pk}"] = forms.CharField(
+                required=False, initial=record.note if record else ""
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("all_present"):
+            for enrollment in self.enrollments:
+                if not cleaned.get(f"status-{enrollment.pk}"):
+                    self.add_error(
+                        None,
+                        _("Choose a status for %(name)s.")
+                        % {"name": person_name(enrollment.activist)},
+                    )
+        return cleaned
+
+    def marks(self) -> dict[int, str]:
+        if self.cleaned_data["all_present"]:
+            return {enrollment.pk: DEFAULT_STATUS for enrollment in self.enrollments}
+        return {e.pk: self.cleaned_data[f"status-{e.pk}"] for e in self.enrollments}
+
+    def notes(self) -> dict[int, str]:
+        return {e.pk: self.cleaned_data[f"note-{e.pk}"] for e in self.enrollments}
+
+    def rows(self) -> list[SheetRow]:
+        rows = []
+        for enrollment in self.enrollments:
+            record = self.records.get(enrollment.pk)
+            rows.append(
+                SheetRow(
+                    enrollment=enrollment,
+                    status=self[f"status-{enrollment.pk}"].value() or "",
+                    note=self[f"note-{enrollment.pk}"].value() or "",
+                    recorded=record is not None,
+                    announced=bool(record and record.reported_by_activist),
+                )
+            )
+        return rows
+
+
+class AbsenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,1 @@
+"""Views of the courses app, one module per audience: curriculum, trainer, activist."""

@@ -1,0 +1,199 @@
+"""Screens for the people who run sessions: their groups, the attendance sheet and the printable
+sign-in sheet.
+
+A role that never runs (or reads) cohorts gets 403 whatever the id; a cohort or delivery outside
+the user's scope gets 404, so an id reveals nothing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from courses.forms import AttendanceSheetForm
+from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
+from courses.selectors.delivery import (
+    attendance_summaries,
+    cohorts_managed_by,
+    cohorts_supervised_by,
+    managed_delivery_or_404,
+    trainer_cohorts,
+)
+from courses.services.attendance import attendance_sheet_save
+from lms.roles import Role, user_roles
+
+MANAGING_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR})
+READING_ROLES = MANAGING_ROLES | {Role.ACCREDITOR}
+BLANK_ROWS = 8  # walk-ins on the printed sheet
+
+
+def _require_role(user, roles: frozenset[str]) -> None:
+    if not (user.is_superuser or user_roles(user) & roles):
+        raise PermissionDenied
+
+
+def _active_enrollments(cohort: Cohort) -> list[Enrollment]:
+    return list(
+        cohort.enrollments.exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("activist__profile")
+        .order_by("activist__last_name", "activist__first_name", "pk")
+    )
+
+
+def _takes_attendance(delivery: SessionDelivery) -> bool:
+    """Mirrors attendance_sheet_save's rule, to offer the sheet only when it can be saved."""
+    return (
+        delivery.status != SessionDelivery.Status.CANCELLED
+        and timezone.localdate(delivery.scheduled_at) <= timezone.localdate()
+    )
+
+
+@login_required
+@require_GET
+def my_cohorts(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user, MANAGING_ROLES)
+    return TemplateResponse(
+        request,
+        "courses/trainer/my_cohorts.html",
+        {"cohorts": trainer_cohorts(request.user).prefetch_related("trainers")},
+    )
+
+
+@login_required
+@require_GET
+def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    _require_role(request.user, READING_ROLES)
+    cohort = get_object_or_404(
+        cohorts_supervised_by(request.user).prefetch_related("trainers"), pk=cohort_id
+    )
+    can_manage = cohorts_managed_by(request.user).filter(pk=cohort.pk).exists()
+    deliveries = list(cohort.deliveries.select_related("session").order_by("scheduled_at"))
+    summaries = attendance_summaries(cohort, deliveries=deliveries)
+    min_percent = cohort.course.min_attendance_percent
+    recorded = {delivery.pk: 0 for delivery in deliveries}
+    for summary in summaries:
+        for delivery_id in summary.statuses:
+            recorded[delivery_id] += 1
+    roster = [
+        {
+            "summary": summary,
+            "withdrawn": summary.enrollment.status == Enrollment.Status.WITHDRAWN,
+            "needed": summary.needed_for(min_percent),
+        }
+        for summary in summaries
+    ]
+    schedule = [
+        {
+            "delivery": delivery,
+            "takes_attendance": _takes_attendance(delivery),
+            "recorded": recorded[delivery.pk],
+        }
+        for delivery in deliveries
+    ]
+    return TemplateResponse(
+        request,
+        "courses/trainer/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "can_manage": can_manage,
+            "roster": roster,
+            "flagged": [row for row in roster if row["summary"].flagged],
+            "active_count": sum(1 for row in roster if not row["withdrawn"]),
+            "schedule": schedule,
+            "min_percent": min_percent,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> HttpResponse:
+    """The whole roster on one screen; one POST saves it through attendance_sheet_save."""
+    _require_role(request.user, MANAGING_ROLES)
+    cohort, delivery = managed_delivery_or_404(
+        request.user, cohort_id=cohort_id, delivery_id=delivery_id
+    )
+    records = {record.enrollment_id: record for record in delivery.attendance.all()}
+    form = AttendanceSheetForm(
+        request.POST if request.method == "POST" else None,
+        enrollments=_active_enrollments(cohort),
+        records=records,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = attendance_sheet_save(
+                    actor=request.user, delivery=delivery, marks=form.marks(), notes=form.notes()
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                if result.saved_anything:
+                    messages.success(
+                        request,
+                        _(
+                            "Attendance saved for “%(session)s”: %(created)s new, "
+                            "%(changed)s changed, %(unchanged)s unchanged."
+                        )
+                        % {
+                            "session": delivery.session.title,
+                            "created": result.created,
+                            "changed": result.changed,
+                            "unchanged": result.unchanged,
+                        },
+                    )
+                else:
+                    messages.info(
+                        request, _("No changes: this attendance sheet was already saved.")
+                    )
+                return redirect(reverse("courses:cohort_detail", args=[cohort.pk]) + "#schedule")
+        else:
+            for message in form.non_field_errors():
+                messages.error(request, message)
+    return TemplateResponse(
+        request,
+        "courses/trainer/attendance_sheet.html",
+        {
+            "cohort": cohort,
+            "delivery": delivery,
+            "form": form,
+            "rows": form.rows(),
+            "statuses": AttendanceRecord.Status.choices,
+            "takes_attendance": _takes_attendance(delivery),
+        },
+    )
+
+
+@login_required
+@require_GET
+def sign_in_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> HttpResponse:
+    """A printable sheet for sessions without connectivity; marks are typed in later."""
+    _require_role(request.user, MANAGING_ROLES)
+    cohort, delivery = managed_delivery_or_404(
+        request.user, cohort_id=cohort_id, delivery_id=delivery_id
+    )
+    announced = set(
+        delivery.attendance.filter(reported_by_activist=True).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    facilitators = list(delivery.facilitators.all()) or list(cohort.trainers.all())
+    return TemplateResponse(
+        request,
+        "courses/trainer/sign_in_sheet.html",
+        {
+            "cohort": cohort,
+            "delivery": delivery,
+            "enrollments": _active_enrollments(cohort),
+            "announced": announced,
+            "facilitators": facilitators,
+            "statuses": AttendanceRecord.Status.choices,
+            "blank_rows": range(BLANK_ROWS),
+        },
+    )

@@ -1,0 +1,123 @@
+"""Cross-cutting screens: the read-only audit log."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from lms.audit import audit_changes
+from lms.models import AuditLogEntry
+from lms.roles import Role, user_roles
+from lms.selectors import coordinator_site_id, sees_all_sites
+
+AUDIT_ROLES = frozenset({Role.COORDINATOR, Role.ACCREDITOR})
+PAGE_SIZE = 50
+# Always offered in the filter, even before the first entry of their kind exists.
+CORE_KINDS = ("enrollment", "sessiondelivery", "attendancerecord")
+
+
+def _kind_key(content_type: ContentType) -> str:
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def _kind_label(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return capfirst(model._meta.verbose_name) if model else content_type.model
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who (user name)"), required=False, max_length=150)
+    kind = forms.ChoiceField(label=_("Kind of object"), required=False)
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data=None, *, kinds: list[ContentType]):
+        super().__init__(data)
+        self.fields["kind"].choices = [
+            ("", _("All")),
+            *((_kind_key(k), _kind_label(k)) for k in kinds),
+        ]
+
+    def filter(self, entries: QuerySet[AuditLogEntry]) -> QuerySet[AuditLogEntry]:
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor__username__iexact=data["actor"].strip())
+        if data["kind"]:
+            app_label, model = data["kind"].split(".", 1)
+            entries = entries.filter(content_type__app_label=app_label, content_type__model=model)
+        if data["date_from"]:
+            entries = entries.filter(created_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(created_at__date__lte=data["date_to"])
+        return entries
+
+
+def _audit_entries(user) -> QuerySet[AuditLogEntry]:
+    """Every site's entries, or only the site of a site coordinator."""
+    entries = AuditLogEntry.objects.select_related("actor", "content_type", "site")
+    if sees_all_sites(user):
+        return entries
+    return entries.filter(site_id=coordinator_site_id(user))
+
+
+def _changes(entry: AuditLogEntry) -> list[tuple[str, object, object]]:
+    """Changed fields as (label, before, after), labelled with the model's field names."""
+    model = entry.content_type.model_class()
+    labels = (
+        {f.attname: capfirst(f.verbose_name) for f in model._meta.concrete_fields} if model else {}
+    )
+    return [
+        (labels.get(name, name), before, after)
+        for name, (before, after) in audit_changes(entry.before, entry.after).items()
+    ]
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Read-only: coordinators see their site, accreditors and national coordinators all."""
+    user = request.user
+    if not (user.is_superuser or user_roles(user) & AUDIT_ROLES):
+        raise PermissionDenied
+    entries = _audit_entries(user)
+    kinds = list(
+        ContentType.objects.filter(
+            Q(app_label="courses", model__in=CORE_KINDS)
+            | Q(pk__in=entries.order_by().values("content_type_id"))
+        ).order_by("app_label", "model")
+    )
+    form = AuditFilterForm(request.GET or None, kinds=kinds)
+    page = Paginator(form.filter(entries), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return TemplateResponse(
+        request,
+        "lms/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [
+                {
+                    "entry": entry,
+                    "kind": _kind_label(entry.content_type),
+                    "changes": _changes(entry),
+                }
+                for entry in page
+            ],
+        },
+    )

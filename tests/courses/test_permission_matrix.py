@@ -1,0 +1,140 @@
+"""Every delivery and audit view × every role: who gets the page, who is refused, who gets 404.
+
+A role that never uses a view gets 403 whatever the id; an object outside the user's scope
+gets 404, so an id reveals nothing about what exists."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.roles import Role
+from tests.factories import (
+    CEMFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    SessionDeliveryFactory,
+    UserFactory,
+    person,
+    site,
+)
+
+ROLES = [
+    "anonymous",
+    "activist",
+    "other_activist",
+    "trainer",
+    "other_trainer",
+    "site_coordinator",
+    "other_site_coordinator",
+    "national_coordinator",
+    "accreditor",
+    "superuser",
+]
+
+# view: (method, expected status per role, in the order of ROLES)
+MATRIX = {
+    "my_cohorts": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
+    "cohort_detail": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 200, 200]),
+    "attendance_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
+    "attendance_sheet_post": ("post", [302, 403, 403, 302, 404, 302, 404, 302, 403, 302]),
+    "sign_in_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
+    "my_courses": ("get", [302, 200, 200, 403, 403, 403, 403, 403, 403, 200]),
+    # The activist's own enrollment: anyone else's by URL is 404.
+    "enrollment_detail": ("get", [302, 200, 404, 403, 403, 403, 403, 403, 403, 404]),
+    # An upcoming session of the activist's cohort.
+    "absence_announce": ("post", [302, 302, 404, 403, 403, 403, 403, 403, 403, 404]),
+    "audit_log": ("get", [302, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+}
+
+CASES = [
+    pytest.param(view, role, method, statuses[i], id=f"{view}-{role}")
+    for view, (method, statuses) in MATRIX.items()
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture
+def world(cohort_setup, course):
+    cohort, sessions = cohort_setup["cohort"], cohort_setup["sessions"]
+    past = SessionDeliveryFactory(cohort=cohort, session=sessions[0])
+    upcoming = SessionDeliveryFactory(
+        cohort=cohort, session=sessions[1], scheduled_at=timezone.now() + dt.timedelta(days=7)
+    )
+    other_cem = CEMFactory(site=site("arequipa"), name="CEM Arequipa")
+    other_trainer = person(Role.TRAINER, cem=other_cem)
+    other_cohort = CohortFactory(course=course, cem=other_cem, trainers=[other_trainer])
+    other_enrollment = EnrollmentFactory(cohort=other_cohort)
+    users = {
+        "anonymous": None,
+        "activist": cohort_setup["enrollments"][0].activist,
+        "other_activist": other_enrollment.activist,
+        "trainer": cohort_setup["trainer"],
+        "other_trainer": other_trainer,
+        "site_coordinator": person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo")),
+        "other_site_coordinator": person(Role.COORDINATOR, site_=site("arequipa")),
+        "national_coordinator": person(Role.COORDINATOR),
+        "accreditor": person(Role.ACCREDITOR),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
+    sheet = reverse("courses:attendance_sheet", args=[cohort.pk, past.pk])
+    urls = {
+        "my_cohorts": reverse("courses:my_cohorts"),
+        "cohort_detail": reverse("courses:cohort_detail", args=[cohort.pk]),
+        "attendance_sheet": sheet,
+        "attendance_sheet_post": sheet,
+        "sign_in_sheet": reverse("courses:sign_in_sheet", args=[cohort.pk, past.pk]),
+        "my_courses": reverse("courses:my_courses"),
+        "enrollment_detail": reverse(
+            "courses:enrollment_detail", args=[cohort_setup["enrollments"][0].pk]
+        ),
+        "absence_announce": reverse("courses:absence_announce", args=[upcoming.pk]),
+        "audit_log": reverse("audit_log"),
+    }
+    return {"users": users, "urls": urls, "cohort": cohort, "other_cohort": other_cohort}
+
+
+@pytest.mark.parametrize(("view", "role", "method", "expected"), CASES)
+def test_permission_matrix(client, world, view, role, method, expected):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    data = {"all_present": "1"} if view == "attendance_sheet_post" else {}
+    response = getattr(client, method)(world["urls"][view], data)
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_trainer_cannot_reach_another_cohorts_delivery_through_their_own_cohort(
+    client, world, cohort_setup
+):
+    """The delivery must belong to the cohort of the URL: mixing ids answers 404."""
+    other = world["other_cohort"]
+    foreign = SessionDeliveryFactory(cohort=other, session=cohort_setup["sessions"][0])
+    client.force_login(cohort_setup["trainer"])
+    own = world["cohort"].pk
+    for name in ("courses:attendance_sheet", "courses:sign_in_sheet"):
+        assert client.get(reverse(name, args=[own, foreign.pk])).status_code == 404
+    response = client.post(
+        reverse("courses:attendance_sheet", args=[own, foreign.pk]), {"all_present": "1"}
+    )
+    assert response.status_code == 404
+    assert not foreign.attendance.exists()
+
+
+def test_an_activist_who_also_trains_does_not_see_the_roster_of_their_own_course(client, world):
+    """Being enrolled in a cohort gives one's own records, never the others'."""
+    from django.contrib.auth.models import Group
+
+    activist = world["users"]["activist"]
+    activist.groups.add(Group.objects.get(name=Role.TRAINER))
+    client.force_login(activist)
+    response = client.get(reverse("courses:cohort_detail", args=[world["cohort"].pk]))
+    assert response.status_code == 404
+
+
+def test_the_audit_log_has_no_post_handler(client, world):
+    client.force_login(world["users"]["national_coordinator"])
+    assert client.post(reverse("audit_log")).status_code == 405
