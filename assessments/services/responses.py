@@ -11,6 +11,8 @@ from assessments.models import Instrument, ResearchConsent, Response
 from assessments.scoring import ScoringKey
 from assessments.selectors import WaveState, participant_code_of, questionnaire_waves
 from courses.models import Enrollment
+from lms.audit import audit_record, model_snapshot
+from lms.models import AuditLogEntry
 
 QUESTIONNAIRE_CONSENT_VERSION = "2026-1"
 
@@ -20,6 +22,8 @@ def research_consent_decide(
     *, enrollment: Enrollment, accepted: bool, text_version: str = QUESTIONNAIRE_CONSENT_VERSION
 ) -> ResearchConsent:
     """Record the activist's decision with its time and the version of the text they read."""
+    previous = ResearchConsent.objects.filter(enrollment=enrollment).first()
+    before = model_snapshot(previous) if previous else None
     consent, _created = ResearchConsent.objects.update_or_create(
         enrollment=enrollment,
         defaults={
@@ -29,6 +33,14 @@ def research_consent_decide(
             "text_version": text_version,
             "decided_at": timezone.now(),
         },
+    )
+    audit_record(
+        actor=enrollment.activist,
+        action=AuditLogEntry.Action.UPDATE if previous else AuditLogEntry.Action.CREATE,
+        instance=consent,
+        site=enrollment.cohort.cem.site_id,
+        before=before,
+        after=model_snapshot(consent),
     )
     return consent
 
@@ -66,7 +78,11 @@ def answers_validate(instrument: Instrument, answers: dict[str, object]) -> dict
 
 def _open_wave(enrollment: Enrollment, wave: str) -> WaveState:
     consent = ResearchConsent.objects.filter(enrollment=enrollment).first()
-    if consent is None or consent.decision != ResearchConsent.Decision.ACCEPTED:
+    if (
+        consent is None
+        or consent.decision != ResearchConsent.Decision.ACCEPTED
+        or consent.text_version != QUESTIONNAIRE_CONSENT_VERSION
+    ):
         raise ValidationError(_("The questionnaire needs your consent first."))
     state = next(s for s in questionnaire_waves(enrollment) if s.wave == wave)
     if state.instrument is None:

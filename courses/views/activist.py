@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.due import questionnaires_for
 from courses.forms import AbsenceForm
 from courses.models import AttendanceRecord, Enrollment, SessionDelivery
 from courses.selectors.delivery import (
@@ -55,6 +56,7 @@ def _enrollment_card(enrollment: Enrollment) -> dict:
     needed = summary.needed_for(min_percent)
     return {
         "enrollment": enrollment,
+        "questionnaires": questionnaires_for(enrollment),
         "cohort": cohort,
         "course": cohort.course,
         "active": enrollment.status == Enrollment.Status.ENROLLED,

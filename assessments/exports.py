@@ -1,0 +1,321 @@
+"""De-identified exports of questionnaire responses, with a REDCap-style data dictionary.
+
+Two UTF-8 CSV files (with a byte-order mark so that Excel shows accents), built in memory:
+
+* responses: one row per participant per wave, raw answers as numeric codes, the stored
+  subscale scores and the versions of the instrument and of the scoring key;
+* dictionary: one row per exported variable (name, form, type, Spanish label, choices,
+  identifier status, reverse coding, subscale, instrument version, missing codes).
+
+No direct identifier ever leaves: no names, usernames, e-mails, birth years or CEM names. The
+participant code is a pseudonym; only ``lms.ParticipantProfile`` links it to a person, and
+that table is never exported. Every export is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assessments.models import Instrument, Item, Response, Wave
+from lms.audit import audit_record
+from lms.models import AuditLogEntry, ParticipantProfile
+
+#: Declared missing code for "prefer not to answer" (an answer stored as null).
+PREFER_NOT_TO_ANSWER = -9
+MIMETYPE = "text/csv; charset=utf-8"
+DICTIONARY_COLUMNS = (
+    "variable",
+    "form",
+    "type",
+    "label",
+    "choices",
+    "identifier",
+    "reverse_coded",
+    "subscale",
+    "instrument_version",
+    "missing_codes",
+    "note",
+)
+METADATA_FORM = "metadata"
+# Characters that make spreadsheet programs read a text cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export built in memory: what a view or a command writes out."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+    rows: int
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    form: str
+    type: str
+    label: str
+    choices: str = ""
+    identifier: str = "no"
+    reverse_coded: str = ""
+    subscale: str = ""
+    instrument_version: str = ""
+    missing_codes: str = ""
+    note: str = ""
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            column: getattr(self, column if column != "variable" else "name")
+            for column in DICTIONARY_COLUMNS
+        }
+
+
+def variable_name(code: str) -> str:
+    """Stable snake_case variable name of an item or subscale code."""
+    return code.replace("-", "_").lower()
+
+
+def _form_name(instrument: Instrument) -> str:
+    return variable_name(instrument.code)
+
+
+def _choices(pairs) -> str:
+    return " | ".join(f"{value}, {label}" for value, label in pairs)
+
+
+def _safe_text(value: str) -> str:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    return f"'{value}" if value and value.startswith(_FORMULA_START) else value
+
+
+def export_variables(instrument: Instrument, items: list[Item] | None = None) -> list[Variable]:
+    """Every column of the responses file, in order, described for the dictionary.
+
+    Labels are Spanish: item texts and scale labels come from the instrument's Spanish data,
+    fixed labels are rendered in Spanish through the translation catalogue.
+    """
+    items = items if items is not None else list(instrument.items.select_related("subscale"))
+    subscales = list(instrument.subscales.all())
+    version = instrument.version
+    prefer_not = ""
+    with translation.override("es"):
+        prefer_not = f"{PREFER_NOT_TO_ANSWER}, {_('Prefers not to answer')}"
+        scale = _choices((point.value, point.label_es) for point in instrument.scale.all())
+        form = _form_name(instrument)
+        variables = [
+            Variable(
+                "participant_code",
+                METADATA_FORM,
+                "text",
+                _("Participant code (pseudonym)"),
+                identifier="pseudonym",
+                note=_("Links the two waves; no direct identifier is exported."),
+            ),
+            Variable("cohort_id", METADATA_FORM, "integer", _("Cohort (number)")),
+            Variable("cohort_name", METADATA_FORM, "text", _("Cohort (name)")),
+            Variable("site", METADATA_FORM, "text", _("Site (code)")),
+            Variable(
+                "generation",
+                METADATA_FORM,
+                "categorical",
+                _("Generation (age band when answering)"),
+                choices=_choices(ParticipantProfile.Generation.choices),
+                missing_codes=_("empty = not recorded"),
+            ),
+            Variable(
+                "sex",
+                METADATA_FORM,
+                "categorical",
+                _("Sex"),
+                choices=_choices(ParticipantProfile.Sex.choices),
+                missing_codes=_("empty = not recorded"),
+            ),
+            Variable(
+                "wave",
+                METADATA_FORM,
+                "categorical",
+                _("Questionnaire wave"),
+                choices=_choices(Wave.choices),
+            ),
+        ]
+        for item in items:
+            if item.filler:
+                subscale, note = "", _("Filler item: not scored.")
+            else:
+                subscale, note = item.subscale.code if item.subscale else "", ""
+            variables.append(
+                Variable(
+                    variable_name(item.code),
+                    form,
+                    "categorical",
+                    item.text_es,
+                    choices=f"{scale} | {prefer_not}",
+                    reverse_coded="yes" if item.reverse else "no",
+                    subscale=subscale,
+                    instrument_version=version,
+                    missing_codes=f"{prefer_not}; {_('empty = not answered')}",
+                    note=note
+                    or _("Raw answer as given (reverse coding is applied only in the scores)."),
+                )
+            )
+        for subscale in subscales:
+            variables.append(
+                Variable(
+                    f"score_{variable_name(subscale.code)}",
+                    form,
+                    "number",
+                    _("Score: %(name)s") % {"name": subscale.name_es},
+                    subscale=subscale.code,
+                    instrument_version=version,
+                    missing_codes=_("empty = fewer than 80% of the items answered"),
+                    note=_(
+                        "Mean of the answered items after reverse coding (%(min)s-%(max)s); "
+                        "computed with the scoring key in scoring_key_version."
+                    )
+                    % {"min": instrument.scale_min, "max": instrument.scale_max},
+                )
+            )
+        variables += [
+            Variable("instrument_code", METADATA_FORM, "text", _("Instrument (code)")),
+            Variable(
+                "instrument_version",
+                METADATA_FORM,
+                "text",
+                _("Instrument version"),
+                instrument_version=version,
+            ),
+            Variable("scoring_key_version", METADATA_FORM, "text", _("Scoring key version")),
+        ]
+    names = [v.name for v in variables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"Duplicate variable names in the export of {instrument}: {names}")
+    return variables
+
+
+def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _answer_cell(answers: dict, code: str) -> object:
+    if code not in answers:
+        return ""
+    value = answers[code]
+    return PREFER_NOT_TO_ANSWER if value is None else value
+
+
+def _score_cell(value: object) -> object:
+    return "" if value is None else round(float(value), 6)
+
+
+def export_filename(instrument: Instrument, kind: str) -> str:
+    return f"{variable_name(instrument.code)}_v{instrument.version}_{kind}.csv"
+
+
+def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
+    """The responses file for already-scoped ``responses`` (only submitted ones are kept)."""
+    items = list(instrument.items.select_related("subscale"))
+    subscales = list(instrument.subscales.all())
+    variables = export_variables(instrument, items)
+    rows = (
+        responses.filter(instrument=instrument, status=Response.Status.SUBMITTED)
+        .order_by("cohort_id", "participant_code", "-wave")
+        .values_list(
+            "participant_code",
+            "cohort_id",
+            "cohort__name",
+            "site__slug",
+            "generation",
+            "sex",
+            "wave",
+            "answers",
+            "scores",
+            "scoring_key_version",
+        )
+    )
+    out = []
+    for code, cohort_id, cohort_name, site, generation, sex, wave, answers, scores, key in rows:
+        answers = answers or {}
+        scores = scores or {}
+        out.append(
+            [
+                _safe_text(code),
+                cohort_id,
+                _safe_text(cohort_name),
+                site,
+                generation,
+                sex,
+                wave,
+                *(_answer_cell(answers, item.code) for item in items),
+                *(_score_cell(scores.get(s.code)) for s in subscales),
+                instrument.code,
+                instrument.version,
+                key,
+            ]
+        )
+    return ExportFile(
+        filename=export_filename(instrument, "respuestas"),
+        mimetype=MIMETYPE,
+        content=_csv_bytes([v.name for v in variables], out),
+        rows=len(out),
+    )
+
+
+def dictionary_csv(*, instrument: Instrument) -> ExportFile:
+    variables = export_variables(instrument)
+    return ExportFile(
+        filename=export_filename(instrument, "diccionario"),
+        mimetype=MIMETYPE,
+        content=_csv_bytes(
+            list(DICTIONARY_COLUMNS),
+            [[v.as_row()[c] for c in DICTIONARY_COLUMNS] for v in variables],
+        ),
+        rows=len(variables),
+    )
+
+
+@transaction.atomic
+def export_create(
+    *,
+    actor: AbstractBaseUser | None,
+    instrument: Instrument,
+    kind: str,
+    responses: QuerySet[Response] | None = None,
+    filters: dict[str, object],
+    site_id: int | None,
+) -> ExportFile:
+    """Build one export (``kind`` "responses" or "dictionary") and write its audit entry.
+
+    ``responses`` must already be limited to what the actor may see (see
+    ``assessments.selectors_analytics.submitted_responses``); ``site_id`` is the site the
+    export is about (None for several sites), recorded with the entry.
+    """
+    if kind == "responses":
+        if responses is None:
+            raise ValueError("A responses export needs the scoped responses.")
+        export = responses_csv(instrument=instrument, responses=responses)
+    elif kind == "dictionary":
+        export = dictionary_csv(instrument=instrument)
+    else:
+        raise ValueError(f"Unknown export kind {kind!r}")
+    audit_record(
+        actor=actor,
+        action=AuditLogEntry.Action.CREATE,
+        instance=instrument,
+        site=site_id,
+        after={"export": kind, "filters": filters, "rows": export.rows, "file": export.filename},
+    )
+    return export
