@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("auditoria/", lms_views.audit_log, name="audit_log"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("certificates.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -198,3 +198,28 @@ class AttendanceRecordFactory(factory.django.DjangoModelFactory):
     enrollment = None
     status = AttendanceRecord.Status.PRESENT
     recorded_by = factory.LazyAttribute(lambda r: r.delivery.cohort.trainers.first())
+
+
+def hold_sessions(cohort, sessions, statuses_by_enrollment: dict, *, days_ago_start: int = 30):
+    """Deliveries for `sessions`, held in the past, with the given status per enrollment
+    (a list of P/L/E/A per session, or None to leave a delivery scheduled in the future)."""
+    from courses.services.attendance import attendance_sheet_save
+
+    trainer = cohort.trainers.first()
+    deliveries = []
+    now = timezone.now()
+    for position, session in enumerate(sessions):
+        delivery = SessionDeliveryFactory(
+            cohort=cohort,
+            session=session,
+            scheduled_at=now - dt.timedelta(days=days_ago_start - 7 * position),
+        )
+        deliveries.append(delivery)
+        marks = {
+            enrollment.pk: statuses[position]
+            for enrollment, statuses in statuses_by_enrollment.items()
+            if statuses[position]
+        }
+        if marks and delivery.scheduled_at <= now:
+            attendance_sheet_save(actor=trainer, delivery=delivery, marks=marks)
+    return deliveries

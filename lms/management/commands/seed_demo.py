@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.models import Site as WagtailSite
 
 from assessments.demo import seed_questionnaires
+from certificates.demo import seed_certificates
 from courses.demo import seed_curriculum
 from courses.demo_delivery import seed_delivery
 from home.models import HomePage
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         course = seed_curriculum(home=home, user=admin)
         seed_delivery(course=course, admin=admin)
         seed_questionnaires(course=course)
+        seed_certificates(admin=admin)
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
     def _admin(self) -> User:

@@ -1,0 +1,120 @@
+"""Who is eligible for a certificate, and why not yet: one computation for every screen."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from assessments.models import ResearchConsent, Response, Wave
+from certificates.models import Certificate
+from courses.models import Cohort, Enrollment, SessionDelivery
+from courses.selectors.delivery import AttendanceSummary, attendance_summaries, cohorts_managed_by
+from lms.selectors import sees_all_sites
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    enrollment: Enrollment
+    attendance: AttendanceSummary
+    eligible: bool
+    reasons: tuple[str, ...]
+    certificate: Certificate | None
+
+    @property
+    def pending_pdf(self) -> bool:
+        return bool(self.certificate and self.certificate.is_valid and not self.certificate.pdf)
+
+
+def cohort_eligibility(cohort: Cohort) -> list[Eligibility]:
+    """Eligibility of every enrollment of a cohort in a fixed number of queries.
+
+    Rules come from the course page: minimum attendance over all scheduled (not cancelled)
+    sessions, future ones included; which statuses count; sessions that must be attended;
+    entry/exit questionnaires submitted when required. Withdrawn activists are not eligible."""
+    course = cohort.course
+    summaries = attendance_summaries(cohort)
+    required = dict(course.required_sessions.order_by("number").values_list("pk", "title"))
+    delivery_of_session = dict(
+        cohort.deliveries.exclude(status=SessionDelivery.Status.CANCELLED)
+        .filter(session_id__in=list(required))
+        .values_list("session_id", "pk")
+    )
+    submitted = set(
+        Response.objects.filter(cohort=cohort, status=Response.Status.SUBMITTED).values_list(
+            "participant_code", "wave"
+        )
+    )
+    # Taking part in the questionnaires is voluntary: a recorded refusal meets the requirement.
+    declined = set(
+        ResearchConsent.objects.filter(
+            enrollment__cohort=cohort, decision=ResearchConsent.Decision.REFUSED
+        ).values_list("enrollment_id", flat=True)
+    )
+    certificates = {
+        c.enrollment_id: c
+        for c in Certificate.objects.filter(enrollment__cohort=cohort).order_by("created_at")
+    }
+    counted = set(course.counted_statuses)
+    results = []
+    for summary in summaries:
+        enrollment = summary.enrollment
+        reasons: list[str] = []
+        if enrollment.status == Enrollment.Status.WITHDRAWN:
+            reasons.append(_("Withdrew from the cohort."))
+        if not summary.scheduled or summary.attended * 100 < (
+            course.min_attendance_percent * summary.scheduled
+        ):
+            reasons.append(
+                _(
+                    "Attended %(attended)s of %(scheduled)s sessions (%(percent).0f%%); "
+                    "%(required)s%% is required."
+                )
+                % {
+                    "attended": summary.attended,
+                    "scheduled": summary.scheduled,
+                    "percent": summary.percent,
+                    "required": course.min_attendance_percent,
+                }
+            )
+        for session_id, title in required.items():
+            delivery_id = delivery_of_session.get(session_id)
+            if delivery_id and summary.statuses.get(delivery_id) not in counted:
+                reasons.append(_("Must attend the session “%(title)s”.") % {"title": title})
+        code = getattr(getattr(enrollment.activist, "profile", None), "participant_code", None)
+        answers_required = enrollment.pk not in declined
+        if (
+            answers_required
+            and course.require_pre_questionnaire
+            and ((code, Wave.PRE) not in submitted)
+        ):
+            reasons.append(_("The entry questionnaire has not been submitted."))
+        if (
+            answers_required
+            and course.require_post_questionnaire
+            and ((code, Wave.POST) not in submitted)
+        ):
+            reasons.append(_("The exit questionnaire has not been submitted."))
+        results.append(
+            Eligibility(
+                enrollment=enrollment,
+                attendance=summary,
+                eligible=not reasons,
+                reasons=tuple(reasons),
+                certificate=certificates.get(enrollment.pk),
+            )
+        )
+    return results
+
+
+def certificates_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Certificate]:
+    """Activists see their own certificates; trainers and coordinators those of the cohorts
+    they manage; accreditors, national coordinators and superusers all of them."""
+    certificates = Certificate.objects.select_related("enrollment__cohort__cem__site")
+    if not user.is_authenticated:
+        return certificates.none()
+    if sees_all_sites(user):
+        return certificates
+    return certificates.filter(
+        Q(enrollment__activist=user) | Q(enrollment__cohort__in=cohorts_managed_by(user))
+    ).distinct()
