@@ -101,19 +101,22 @@ def _enqueue_rendering(certificate_ids: list[int]) -> None:
 def certificates_issue(
     *, actor: AbstractBaseUser | None, cohort: Cohort, enrollment_ids: list[int] | None = None
 ) -> list[Certificate]:
-    """Issue a certificate to every eligible activist of the cohort (or to the given ones)
-    who has no valid certificate yet. Idempotent: issuing again creates nothing.
+    """Issue a certificate to every eligible activist of the cohort who has none yet, or to
+    the given enrollments (which may replace a revoked one). Idempotent: issuing again creates
+    nothing.
 
     The cohort row is locked so two requests issue one after the other; the database's
     partial unique constraint is the last line of defence. PDFs are rendered by workers after
     commit; the rows exist first, so a missing PDF can always be rendered again."""
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     eligibility = cohort_eligibility(cohort)
+    # Bulk issuance leaves a revoked certificate alone: issuing again after a revocation is a
+    # deliberate, individual decision.
     chosen = [
         e
         for e in eligibility
         if e.eligible
-        and not (e.certificate and e.certificate.is_valid)
+        and not (e.certificate and (e.certificate.is_valid or enrollment_ids is None))
         and (enrollment_ids is None or e.enrollment.pk in enrollment_ids)
     ]
     if enrollment_ids is not None and len(chosen) != len(enrollment_ids):
