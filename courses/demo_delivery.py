@@ -185,7 +185,8 @@ def _seed_cohort(
     rng = random.Random(name)  # the same people every time
     today = timezone.localdate()
     sessions = list(course.sessions())
-    start = today - dt.timedelta(days=7 * weeks_since_start - 2)
+    # The running cohort meets today: its next session is there to be logged.
+    start = today - dt.timedelta(days=7 * weeks_since_start)
     finished = held == len(sessions)
     cohort = Cohort.objects.create(
         course=course,
