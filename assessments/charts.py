@@ -139,6 +139,7 @@ def means_chart(
             % {"group": p.name, "pre": number(p.mean_pre), "post": number(p.mean_post)}
         )
     legend_y = bottom + 18
+    ci_label = _("95% CI of the change")
     body.append(
         f'<circle class="pre" cx="{LABEL_WIDTH + 6}" cy="{legend_y - 4}" r="5"/>'
         f'<text class="tick" x="{LABEL_WIDTH + 16}" y="{legend_y}">{escape(_("before"))}</text>'
@@ -147,7 +148,7 @@ def means_chart(
         f'<path class="ci" d="M{LABEL_WIDTH + 180} {legend_y - 9}v10M{LABEL_WIDTH + 180} '
         f'{legend_y - 4}h24M{LABEL_WIDTH + 204} {legend_y - 9}v10"/>'
         f'<text class="tick" x="{LABEL_WIDTH + 212}" y="{legend_y}">'
-        f"{escape(_('95% CI of the change'))}</text>"
+        f"{escape(ci_label)}</text>"
     )
     desc = _(
         "Mean score on a scale from %(min)s to %(max)s before (open circle) and after (filled "

@@ -109,7 +109,9 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
     version = instrument.version
     prefer_not = ""
     with translation.override("es"):
-        prefer_not = f"{PREFER_NOT_TO_ANSWER}, {_('Prefers not to answer')}"
+        prefer_not_label = _("Prefers not to answer")
+        prefer_not = f"{PREFER_NOT_TO_ANSWER}, {prefer_not_label}"
+        not_answered = _("empty = not answered")
         scale = _choices((point.value, point.label_es) for point in instrument.scale.all())
         form = _form_name(instrument)
         variables = [
@@ -163,7 +165,7 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
                     reverse_coded="yes" if item.reverse else "no",
                     subscale=subscale,
                     instrument_version=version,
-                    missing_codes=f"{prefer_not}; {_('empty = not answered')}",
+                    missing_codes=f"{prefer_not}; {not_answered}",
                     note=note
                     or _("Raw answer as given (reverse coding is applied only in the scores)."),
                 )

@@ -15,6 +15,15 @@ from assessments.services.instruments import (
 EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English (the Spanish catalogue translates them)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def example_doc():
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
