@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from certificates.badges import open_badge_credential, revocation_list
 from certificates.models import Certificate
@@ -33,6 +33,7 @@ def _can_issue(user, cohort) -> bool:
 
 
 @login_required
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     certificates = Certificate.objects.filter(enrollment__activist=request.user).order_by(
         "-issued_on"
@@ -41,6 +42,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(certificates_visible_to(request.user), code=code)
     if not certificate.pdf:
@@ -130,6 +132,7 @@ def _client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@require_safe
 def verify_form(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("codigo", "").strip()
     if code:
@@ -137,6 +140,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "certificates/verify_form.html", {})
 
 
+@require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     lookup = verification_lookup(code=code, client_address=_client_address(request))
     if lookup.limited:
@@ -150,6 +154,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_safe
 def badge(request: HttpRequest, code: str) -> JsonResponse:
     certificate = get_object_or_404(Certificate, code=code)
     response = JsonResponse(
@@ -159,10 +164,12 @@ def badge(request: HttpRequest, code: str) -> JsonResponse:
     return response
 
 
+@require_safe
 def revocation_list_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(revocation_list(), json_dumps_params={"ensure_ascii": False})
 
 
+@require_safe
 def achievement(request: HttpRequest, course_code: str) -> HttpResponse:
     course = CoursePage.objects.live().filter(code=course_code).first()
     if course is None:

@@ -1,0 +1,464 @@
+"""PDF "acta de cumplimiento" of a cohort: the completion evidence an accreditor files.
+
+Like the certificate renderer, it works from plain, frozen values (:class:`ActaContent`) and
+never touches the database::
+
+    filename, content_type, data = ActaPdfRenderer().render(content)
+
+The acta is a formal record produced in Spanish whatever the language of the interface, so its
+fixed phrases live here (as in :mod:`certificates.rendering`), not in the gettext catalogue. It
+reuses the certificate's embedded TrueType fonts. A4 portrait; the tables run over as many
+pages as needed and repeat their header row on each page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from certificates.rendering import (
+    ACCENT,
+    CONTENT_TYPE,
+    FONT_BOLD,
+    FONT_ITALIC,
+    FONT_REGULAR,
+    INK,
+    MUTED,
+    format_date,
+    register_fonts,
+)
+
+__all__ = ["ActaActivist", "ActaContent", "ActaPdfRenderer", "ActaSession", "format_timestamp"]
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+GRID = colors.HexColor("#B9A7BA")
+HEADER_BG = colors.HexColor("#F1EAF1")
+
+TITLE = "Acta de cumplimiento"
+ENROLLMENT_STATUS = {"enrolled": "Inscrita/o", "completed": "Completó", "withdrawn": "Retirada/o"}
+COHORT_STATUS = {"planned": "Planificado", "running": "En curso", "closed": "Cerrado"}
+SESSION_STATUS = {"scheduled": "Programada", "held": "Realizada", "cancelled": "Cancelada"}
+ATTENDANCE_STATUS = {"P": "Presente", "L": "Tardanza", "E": "Justificada", "A": "Ausente"}
+CERTIFICATE_STATUS = {"valid": "Válido", "revoked": "Revocado"}
+
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+# SimpleDocTemplate's frame keeps 6 pt of padding on each side.
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12
+
+
+def _widths(*parts: float) -> list[float]:
+    """Column widths in proportion to ``parts``, filling the width of the frame."""
+    total = sum(parts)
+    return [CONTENT_WIDTH * part / total for part in parts]
+
+
+@dataclass(frozen=True)
+class ActaSession:
+    number: int
+    title: str
+    scheduled_at: datetime
+    status: str
+    facilitators: tuple[str, ...]
+    records: int
+
+
+@dataclass(frozen=True)
+class ActaActivist:
+    participant_code: str
+    full_name: str
+    enrollment_status: str
+    attended: int
+    scheduled: int
+    percent: float
+    rule_met: bool
+    eligible: bool
+    sessions_attended: tuple[int, ...]
+    attendance_edits: int
+    entry_questionnaire: bool
+    exit_questionnaire: bool
+    questionnaires_declined: bool
+    certificate_code: str
+    certificate_status: str
+    certificate_issued_on: date | None
+    certificate_revoked_at: datetime | None
+    certificate_revoked_reason: str
+
+
+@dataclass(frozen=True)
+class ActaContent:
+    """Everything printed on the acta, already resolved to plain values."""
+
+    course_title: str
+    course_code: str
+    curriculum_version: str
+    credit_hours: int
+    accrediting_institution: str
+    cohort_id: int
+    cohort_name: str
+    cohort_status: str
+    site_name: str
+    cem_name: str
+    cohort_start: date
+    cohort_end: date
+    trainers: tuple[str, ...]
+    min_attendance_percent: int
+    counted_statuses: tuple[str, ...]
+    required_sessions: tuple[str, ...]
+    require_pre: bool
+    require_post: bool
+    enrolled: int
+    completed: int
+    withdrawn: int
+    sessions_planned: int
+    sessions_held: int
+    sessions_cancelled: int
+    certificates_valid: int
+    certificates_revoked: int
+    produced_at: datetime  # aware, in the local time zone
+    produced_by: str
+    base_url: str
+    evidence_url: str
+    verification_url: str
+    sessions: tuple[ActaSession, ...]
+    activists: tuple[ActaActivist, ...]
+
+    def __post_init__(self) -> None:
+        if self.produced_at.tzinfo is None:
+            raise ValueError("produced_at must be an aware datetime")
+
+
+def format_timestamp(value: datetime) -> str:
+    """``2026-03-15 14:05:09 (UTC-05:00, America/Lima)``: unambiguous, with its time zone."""
+    offset = value.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else "+00:00"
+    zone = getattr(value.tzinfo, "key", None) or value.tzname() or ""
+    return f"{value:%Y-%m-%d %H:%M:%S} (UTC{offset}{', ' + zone if zone else ''})"
+
+
+def _yes_no(value: bool) -> str:
+    return "sí" if value else "no"
+
+
+def _text(value: object) -> str:
+    return escape(str(value))
+
+
+def completion_rule_text(content: ActaContent) -> str:
+    counted = ", ".join(ATTENDANCE_STATUS.get(c, c) for c in content.counted_statuses)
+    parts = [
+        f"Asistir al menos al {content.min_attendance_percent} % de todas las sesiones "
+        f"programadas del grupo (no canceladas), incluidas las futuras; cuentan: {counted}."
+    ]
+    if content.required_sessions:
+        parts.append("Sesiones obligatorias: " + "; ".join(content.required_sessions) + ".")
+    if content.require_pre:
+        parts.append("Se exige haber enviado el cuestionario de entrada.")
+    if content.require_post:
+        parts.append("Se exige haber enviado el cuestionario de salida.")
+    if content.require_pre or content.require_post:
+        parts.append("Quien declinó responder los cuestionarios no está obligada/o a ello.")
+    parts.append("Quien se retiró del grupo no cumple.")
+    return " ".join(parts)
+
+
+class ActaPdfRenderer:
+    """Renders an :class:`ActaContent` to a multi-page A4 portrait PDF."""
+
+    content_type = CONTENT_TYPE
+
+    def __init__(self) -> None:
+        register_fonts()
+        # Paragraph markup (<b>, <i>) needs the family; mapping again is harmless.
+        addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
+        addMapping(FONT_REGULAR, 1, 0, FONT_BOLD)
+        addMapping(FONT_REGULAR, 0, 1, FONT_ITALIC)
+        addMapping(FONT_REGULAR, 1, 1, FONT_BOLD)
+        self.styles = {
+            "title": ParagraphStyle(
+                "title", fontName=FONT_BOLD, fontSize=18, leading=22, textColor=ACCENT
+            ),
+            "subtitle": ParagraphStyle(
+                "subtitle", fontName=FONT_REGULAR, fontSize=11, leading=14, textColor=INK
+            ),
+            "h2": ParagraphStyle(
+                "h2",
+                fontName=FONT_BOLD,
+                fontSize=11.5,
+                leading=14,
+                textColor=ACCENT,
+                spaceBefore=10,
+                spaceAfter=4,
+            ),
+            "body": ParagraphStyle(
+                "body", fontName=FONT_REGULAR, fontSize=8.5, leading=11, textColor=INK
+            ),
+            "label": ParagraphStyle(
+                "label", fontName=FONT_BOLD, fontSize=8.5, leading=11, textColor=INK
+            ),
+            "cell": ParagraphStyle(
+                "cell", fontName=FONT_REGULAR, fontSize=7.5, leading=9.2, textColor=INK
+            ),
+            "head": ParagraphStyle(
+                "head", fontName=FONT_BOLD, fontSize=7.5, leading=9.2, textColor=INK
+            ),
+            "note": ParagraphStyle(
+                "note", fontName=FONT_ITALIC, fontSize=7.5, leading=9.5, textColor=MUTED
+            ),
+        }
+
+    # Public API ---------------------------------------------------------------------------
+
+    def filename(self, content: ActaContent) -> str:
+        code = _FILENAME_UNSAFE.sub("-", content.course_code).strip("-").lower() or "curso"
+        return f"acta-{code}-grupo-{content.cohort_id}.pdf"
+
+    def render(self, content: ActaContent) -> tuple[str, str, bytes]:
+        """Return ``(filename, content_type, pdf_bytes)``."""
+        return self.filename(content), self.content_type, self.render_bytes(content)
+
+    def render_bytes(self, content: ActaContent) -> bytes:
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 6 * mm,
+            bottomMargin=MARGIN + 6 * mm,
+            title=f"{TITLE} — {content.cohort_name}",
+            author=content.produced_by,
+            subject=f"{content.course_title} ({content.course_code})",
+            creator="CEM Formación",
+            initialFontName=FONT_REGULAR,
+        )
+
+        def decorate(canvas, document) -> None:
+            self._draw_page_frame(canvas, document, content)
+
+        doc.build(self.story(content), onFirstPage=decorate, onLaterPages=decorate)
+        return buffer.getvalue()
+
+    # Content ------------------------------------------------------------------------------
+
+    def story(self, content: ActaContent) -> list:
+        s = self.styles
+        story = [
+            Paragraph(TITLE, s["title"]),
+            Paragraph(
+                f"{_text(content.course_title)} — {_text(content.cohort_name)}", s["subtitle"]
+            ),
+            Spacer(1, 6),
+            self._facts(content),
+            Paragraph("Sesiones planificadas y realizadas", s["h2"]),
+            self._sessions_table(content),
+            Paragraph("Evidencia por participante", s["h2"]),
+            self._activists_table(content),
+            Spacer(1, 6),
+            Paragraph(
+                "Asistencia: sesiones que cuentan / sesiones programadas (no canceladas). "
+                "«Cumple» indica que se alcanzó el porcentaje mínimo de asistencia; «apto» "
+                "que se cumplen todos los requisitos del certificado. «Cambios» es el número "
+                "de correcciones posteriores de asistencia registradas en la bitácora de "
+                "auditoría. De los cuestionarios solo consta si fueron enviados, nunca las "
+                "respuestas. "
+                f"Los certificados se verifican en {_text(content.verification_url)}",
+                s["note"],
+            ),
+        ]
+        return story
+
+    def _facts(self, content: ActaContent) -> Table:
+        s = self.styles
+        rows = [
+            ("Producida", format_timestamp(content.produced_at)),
+            ("Por", content.produced_by),
+            ("Plataforma", content.base_url),
+            ("Evidencia en línea", content.evidence_url),
+            (
+                "Curso",
+                f"{content.course_title} · código {content.course_code} · versión del "
+                f"currículo {content.curriculum_version} · {content.credit_hours} horas "
+                "académicas",
+            ),
+            ("Institución que acredita", content.accrediting_institution),
+            ("Grupo", f"{content.cohort_name} (n.º {content.cohort_id})"),
+            ("Sede y CEM", f"{content.site_name} — {content.cem_name}"),
+            (
+                "Fechas",
+                f"del {format_date(content.cohort_start, 'es')} al "
+                f"{format_date(content.cohort_end, 'es')} · estado: "
+                f"{COHORT_STATUS.get(content.cohort_status, content.cohort_status)}",
+            ),
+            ("Facilitación", ", ".join(content.trainers) or "—"),
+            ("Regla de cumplimiento", completion_rule_text(content)),
+            (
+                "Participantes",
+                f"{content.enrolled} inscritas/os · {content.completed} completaron · "
+                f"{content.withdrawn} retiradas/os",
+            ),
+            (
+                "Sesiones",
+                f"{content.sessions_planned} planificadas · {content.sessions_held} "
+                f"realizadas · {content.sessions_cancelled} canceladas",
+            ),
+            (
+                "Certificados",
+                f"{content.certificates_valid} válidos · {content.certificates_revoked} revocados",
+            ),
+        ]
+        data = [[Paragraph(_text(k), s["label"]), Paragraph(_text(v), s["body"])] for k, v in rows]
+        table = Table(data, colWidths=[38 * mm, CONTENT_WIDTH - 38 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        return table
+
+    def _grid_style(self) -> TableStyle:
+        return TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+
+    def _row(self, values, style: str = "cell") -> list[Paragraph]:
+        return [Paragraph(v, self.styles[style]) for v in values]
+
+    def _sessions_table(self, content: ActaContent) -> LongTable | Paragraph:
+        if not content.sessions:
+            return Paragraph("No hay sesiones programadas.", self.styles["body"])
+        data = [
+            self._row(
+                ["N.º", "Fecha y hora", "Sesión", "Estado", "Facilitación", "Registros"], "head"
+            )
+        ]
+        for session in content.sessions:
+            data.append(
+                self._row(
+                    [
+                        _text(session.number),
+                        _text(f"{session.scheduled_at:%Y-%m-%d %H:%M}"),
+                        _text(session.title),
+                        _text(SESSION_STATUS.get(session.status, session.status)),
+                        _text(", ".join(session.facilitators) or "—"),
+                        _text(session.records),
+                    ]
+                )
+            )
+        widths = _widths(9, 30, 57, 20, 44, 20)
+        table = LongTable(data, colWidths=widths, repeatRows=1)
+        table.setStyle(self._grid_style())
+        return table
+
+    def _certificate_cell(self, a: ActaActivist) -> str:
+        if not a.certificate_code:
+            return "—"
+        lines = [
+            f"<b>{_text(a.certificate_code)}</b>",
+            _text(CERTIFICATE_STATUS.get(a.certificate_status, a.certificate_status)),
+        ]
+        if a.certificate_issued_on:
+            lines.append(f"emitido {a.certificate_issued_on:%Y-%m-%d}")
+        if a.certificate_revoked_at:
+            lines.append(f"revocado {a.certificate_revoked_at:%Y-%m-%d %H:%M}")
+        if a.certificate_revoked_reason:
+            lines.append(f"<i>{_text(a.certificate_revoked_reason)}</i>")
+        return "<br/>".join(lines)
+
+    def _activists_table(self, content: ActaContent) -> LongTable | Paragraph:
+        if not content.activists:
+            return Paragraph("No hay participantes inscritas/os.", self.styles["body"])
+        data = [
+            self._row(
+                [
+                    "N.º",
+                    "Participante",
+                    "Estado",
+                    "Asistencia",
+                    "Sesiones asistidas",
+                    "Cuestionarios",
+                    "Certificado",
+                ],
+                "head",
+            )
+        ]
+        for index, a in enumerate(content.activists, start=1):
+            attendance = (
+                f"{a.attended}/{a.scheduled} ({a.percent:.0f} %)<br/>"
+                f"{'cumple' if a.rule_met else 'no cumple'} · {'apto' if a.eligible else 'no apto'}"
+            )
+            if a.attendance_edits:
+                attendance += f"<br/>cambios: {a.attendance_edits}"
+            questionnaires = (
+                f"entrada: {_yes_no(a.entry_questionnaire)}<br/>"
+                f"salida: {_yes_no(a.exit_questionnaire)}"
+            )
+            if a.questionnaires_declined:
+                questionnaires += "<br/>declinó responder"
+            data.append(
+                self._row(
+                    [
+                        _text(index),
+                        f"{_text(a.full_name)}<br/><font color='#555555'>"
+                        f"{_text(a.participant_code)}</font>",
+                        _text(ENROLLMENT_STATUS.get(a.enrollment_status, a.enrollment_status)),
+                        attendance,
+                        _text(", ".join(str(n) for n in a.sessions_attended) or "—"),
+                        questionnaires,
+                        self._certificate_cell(a),
+                    ]
+                )
+            )
+        widths = _widths(8, 41, 17, 22, 22, 26, 44)
+        table = LongTable(data, colWidths=widths, repeatRows=1)
+        table.setStyle(self._grid_style())
+        return table
+
+    # Page furniture -----------------------------------------------------------------------
+
+    def _draw_page_frame(self, canvas, document, content: ActaContent) -> None:
+        left, right = MARGIN + 6, PAGE_WIDTH - MARGIN - 6  # aligned with the frame's content
+        top, bottom = PAGE_HEIGHT - MARGIN, MARGIN
+        canvas.saveState()
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(0.8)
+        canvas.line(left, top, right, top)
+        canvas.line(left, bottom + 10, right, bottom + 10)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT_REGULAR, 7.5)
+        canvas.drawString(left, top + 3, f"{TITLE} · {content.cohort_name}")
+        canvas.drawRightString(
+            right, top + 3, f"{content.course_code} v{content.curriculum_version}"
+        )
+        canvas.drawString(
+            left,
+            bottom,
+            f"Producida el {format_timestamp(content.produced_at)} por {content.produced_by}",
+        )
+        canvas.drawRightString(right, bottom, f"Página {document.page}")
+        canvas.restoreState()
