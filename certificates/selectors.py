@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import ResearchConsent, Response, Wave
 from certificates.models import Certificate
-from courses.models import Cohort, Enrollment, SessionDelivery
+from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary, attendance_summaries, cohorts_managed_by
 from lms.selectors import sees_all_sites
 
@@ -26,6 +26,49 @@ class Eligibility:
         return bool(self.certificate and self.certificate.is_valid and not self.certificate.pdf)
 
 
+def eligibility_reasons(
+    summary: AttendanceSummary,
+    *,
+    course: CoursePage,
+    required_deliveries: dict[int, str],
+    submitted_waves: set[str],
+    declined: bool,
+) -> list[str]:
+    """Why an enrollment is not eligible yet (empty when it is): the one statement of the
+    course's completion rules, for data already read. `required_deliveries` maps the delivery
+    of each session that must be attended to the session's title."""
+    enrollment = summary.enrollment
+    reasons: list[str] = []
+    if enrollment.status == Enrollment.Status.WITHDRAWN:
+        reasons.append(_("Withdrew from the cohort."))
+    if not summary.scheduled or summary.attended * 100 < (
+        course.min_attendance_percent * summary.scheduled
+    ):
+        reasons.append(
+            _(
+                "Attended %(attended)s of %(scheduled)s sessions (%(percent).0f%%); "
+                "%(required)s%% is required."
+            )
+            % {
+                "attended": summary.attended,
+                "scheduled": summary.scheduled,
+                "percent": summary.percent,
+                "required": course.min_attendance_percent,
+            }
+        )
+    counted = set(course.counted_statuses)
+    for delivery_id, title in required_deliveries.items():
+        if summary.statuses.get(delivery_id) not in counted:
+            reasons.append(_("Must attend the session “%(title)s”.") % {"title": title})
+    # Taking part in the questionnaires is voluntary: a recorded refusal meets the requirement.
+    if not declined:
+        if course.require_pre_questionnaire and Wave.PRE not in submitted_waves:
+            reasons.append(_("The entry questionnaire has not been submitted."))
+        if course.require_post_questionnaire and Wave.POST not in submitted_waves:
+            reasons.append(_("The exit questionnaire has not been submitted."))
+    return reasons
+
+
 def cohort_eligibility(cohort: Cohort) -> list[Eligibility]:
     """Eligibility of every enrollment of a cohort in a fixed number of queries.
 
@@ -40,12 +83,11 @@ def cohort_eligibility(cohort: Cohort) -> list[Eligibility]:
         .filter(session_id__in=list(required))
         .values_list("session_id", "pk")
     )
-    submitted = set(
-        Response.objects.filter(cohort=cohort, status=Response.Status.SUBMITTED).values_list(
-            "participant_code", "wave"
-        )
-    )
-    # Taking part in the questionnaires is voluntary: a recorded refusal meets the requirement.
+    submitted: dict[str, set[str]] = {}
+    for code, wave in Response.objects.filter(
+        cohort=cohort, status=Response.Status.SUBMITTED
+    ).values_list("participant_code", "wave"):
+        submitted.setdefault(code, set()).add(wave)
     declined = set(
         ResearchConsent.objects.filter(
             enrollment__cohort=cohort, decision=ResearchConsent.Decision.REFUSED
@@ -55,46 +97,22 @@ def cohort_eligibility(cohort: Cohort) -> list[Eligibility]:
         c.enrollment_id: c
         for c in Certificate.objects.filter(enrollment__cohort=cohort).order_by("created_at")
     }
-    counted = set(course.counted_statuses)
+    required_deliveries = {
+        delivery_of_session[session_id]: title
+        for session_id, title in required.items()
+        if session_id in delivery_of_session
+    }
     results = []
     for summary in summaries:
         enrollment = summary.enrollment
-        reasons: list[str] = []
-        if enrollment.status == Enrollment.Status.WITHDRAWN:
-            reasons.append(_("Withdrew from the cohort."))
-        if not summary.scheduled or summary.attended * 100 < (
-            course.min_attendance_percent * summary.scheduled
-        ):
-            reasons.append(
-                _(
-                    "Attended %(attended)s of %(scheduled)s sessions (%(percent).0f%%); "
-                    "%(required)s%% is required."
-                )
-                % {
-                    "attended": summary.attended,
-                    "scheduled": summary.scheduled,
-                    "percent": summary.percent,
-                    "required": course.min_attendance_percent,
-                }
-            )
-        for session_id, title in required.items():
-            delivery_id = delivery_of_session.get(session_id)
-            if delivery_id and summary.statuses.get(delivery_id) not in counted:
-                reasons.append(_("Must attend the session “%(title)s”.") % {"title": title})
         code = getattr(getattr(enrollment.activist, "profile", None), "participant_code", None)
-        answers_required = enrollment.pk not in declined
-        if (
-            answers_required
-            and course.require_pre_questionnaire
-            and ((code, Wave.PRE) not in submitted)
-        ):
-            reasons.append(_("The entry questionnaire has not been submitted."))
-        if (
-            answers_required
-            and course.require_post_questionnaire
-            and ((code, Wave.POST) not in submitted)
-        ):
-            reasons.append(_("The exit questionnaire has not been submitted."))
+        reasons = eligibility_reasons(
+            summary,
+            course=course,
+            required_deliveries=required_deliveries,
+            submitted_waves=submitted.get(code, set()),
+            declined=enrollment.pk in declined,
+        )
         results.append(
             Eligibility(
                 enrollment=enrollment,

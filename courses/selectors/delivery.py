@@ -106,6 +106,33 @@ class AttendanceSummary:
         """Sessions still to come: what can still be attended."""
         return self.scheduled - self.held
 
+    def tally(
+        self,
+        deliveries: list[SessionDelivery],
+        *,
+        counting: frozenset[str],
+        points: dict[str, int],
+        rules: AttendanceSettings,
+    ) -> None:
+        """Fill the figures from `statuses`, given the cohort's non-cancelled deliveries in
+        date order: attended, points, held so far and the current run of absences."""
+        held = [d for d in deliveries if d.status == SessionDelivery.Status.HELD]
+        self.scheduled, self.held = len(deliveries), len(held)
+        for status in self.statuses.values():
+            self.points += points.get(status, 0)
+            if status in counting:
+                self.attended += 1
+        streak = 0
+        for delivery in reversed(held):
+            if self.statuses.get(delivery.pk) != AttendanceRecord.Status.ABSENT:
+                break
+            streak += 1
+        self.absence_streak = streak
+        self.flagged = (
+            self.enrollment.status != Enrollment.Status.WITHDRAWN
+            and streak >= rules.absence_alert_streak
+        )
+
     def needed_for(self, min_percent: int) -> int:
         """How many more sessions must be attended to reach `min_percent` (0 when met)."""
         required = -(-self.scheduled * min_percent // 100)  # ceiling, integers only
@@ -142,24 +169,8 @@ def attendance_summaries(
     ).values_list("enrollment_id", "delivery_id", "status")
     for enrollment_id, delivery_id, status in records:
         by_enrollment[enrollment_id].statuses[delivery_id] = status
-    held = [d for d in deliveries if d.status == SessionDelivery.Status.HELD]
     for summary in by_enrollment.values():
-        summary.scheduled = len(deliveries)
-        summary.held = len(held)
-        for status in summary.statuses.values():
-            summary.points += points.get(status, 0)
-            if status in counting:
-                summary.attended += 1
-        streak = 0
-        for delivery in reversed(held):
-            if summary.statuses.get(delivery.pk) != AttendanceRecord.Status.ABSENT:
-                break
-            streak += 1
-        summary.absence_streak = streak
-        summary.flagged = (
-            summary.enrollment.status != Enrollment.Status.WITHDRAWN
-            and streak >= rules.absence_alert_streak
-        )
+        summary.tally(deliveries, counting=counting, points=points, rules=rules)
     return list(by_enrollment.values())
 
 
