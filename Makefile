@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check pytest worker messages bench clean
+.PHONY: run test install lint check pytest worker messages bench clean npm-missing
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -17,6 +17,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core for the browser journeys (tests/journeys). Without npm they skip locally (CI has npm).
+NPM := $(shell command -v npm 2>/dev/null)
+ifneq ($(NPM),)
+NODE_DEPS := node_modules/.package-lock.json
+else
+NODE_DEPS := npm-missing
+endif
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm-missing:
+	@echo "note: npm not found, node_modules/ not installed: the browser journeys will skip"
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -33,7 +48,7 @@ check: install
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: install
+pytest: install $(NODE_DEPS)
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/pytest
 
@@ -43,7 +58,7 @@ worker: install
 	$(BIN)/celery -A lms worker --loglevel=info
 
 messages: install
-	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media --ignore=node_modules --ignore=test-artifacts
 	$(BIN)/python manage.py compile_translations
 
 bench: install
