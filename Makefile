@@ -36,7 +36,7 @@ npm-missing:
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compile_translations
-	$(BIN)/python manage.py seed_demo
+	LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
