@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Site(models.Model):
@@ -193,3 +194,33 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The audit log is append-only.")
+
+
+@register_setting(icon="lock")
+class DataProtectionSettings(BaseGenericSetting):
+    """Who is responsible for the personal data, as Ley 29733 requires consent texts to say.
+    Filled in by the organisation in the admin; shown on the questionnaire consent screen."""
+
+    controller_name = models.CharField(_("data controller"), max_length=200, blank=True)
+    controller_address = models.CharField(
+        _("address of the data controller"), max_length=300, blank=True
+    )
+    data_bank = models.CharField(
+        _("registered personal data bank"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and registration code at the national data protection authority."),
+    )
+    retention = models.CharField(_("how long the answers are kept"), max_length=200, blank=True)
+    rights_contact = models.CharField(
+        _("where to exercise ARCO rights"),
+        max_length=200,
+        blank=True,
+        help_text=_("An e-mail address or office; the CEM coordinator is always an option."),
+    )
+
+    class Meta:
+        verbose_name = _("data protection")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

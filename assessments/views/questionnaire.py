@@ -47,11 +47,6 @@ def _questionnaire_or_404(
     return enrollment, status
 
 
-def _certificate_needs_questionnaires(enrollment: Enrollment) -> bool:
-    course = enrollment.cohort.course
-    return course.require_pre_questionnaire or course.require_post_questionnaire
-
-
 def _already_sent(request: HttpRequest) -> None:
     messages.info(request, _("You already sent this questionnaire; nothing new was recorded."))
 
@@ -74,18 +69,15 @@ def consent(request: HttpRequest, enrollment_id: int, wave: str) -> HttpResponse
         if form.accepted:
             messages.success(request, _("Thank you. You can now answer the questionnaire."))
             return redirect("assessments:answer", enrollment.pk, wave)
-        if _certificate_needs_questionnaires(enrollment):
-            declined = _(
-                "We have recorded that you prefer not to take part. Your course continues as "
-                "usual. If you change your mind, you can come back from “My courses”."
-            )
-        else:
-            declined = _(
+        # A recorded refusal meets any questionnaire requirement of the certificate.
+        messages.info(
+            request,
+            _(
                 "We have recorded that you prefer not to take part. Your course and your "
                 "certificate are not affected. If you change your mind, you can come back "
                 "from “My courses”."
-            )
-        messages.info(request, declined)
+            ),
+        )
         return redirect("courses:my_courses")
     return TemplateResponse(
         request,
@@ -98,7 +90,6 @@ def consent(request: HttpRequest, enrollment_id: int, wave: str) -> HttpResponse
             "item_count": status.state.instrument.items.count(),
             "consent": status.consent,
             "consent_version": QUESTIONNAIRE_CONSENT_VERSION,
-            "certificate_needs_questionnaires": _certificate_needs_questionnaires(enrollment),
             "form": form,
         },
     )

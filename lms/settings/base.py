@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lms.context_processors.roles",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },

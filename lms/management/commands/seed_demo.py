@@ -12,6 +12,7 @@ from courses.demo import seed_curriculum
 from courses.demo_delivery import seed_delivery
 from home.models import HomePage
 from lms.demo import DEMO_PASSWORD
+from lms.models import DataProtectionSettings
 
 HOME_INTRO = (
     "<p>Plataforma de formación de activistas comunitarias y comunitarios de los Centros "
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         seed_delivery(course=course, admin=admin)
         seed_questionnaires(course=course)
         seed_certificates(admin=admin)
+        self._data_protection()
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
     def _admin(self) -> User:
@@ -71,3 +73,15 @@ class Command(BaseCommand):
             for placeholder in placeholders:
                 placeholder.delete()
         return home
+
+    def _data_protection(self) -> None:
+        """Example values, marked as such: the organisation replaces them in the admin."""
+        protection = DataProtectionSettings.load()
+        if protection.controller_name:
+            return
+        protection.controller_name = "Organización responsable del programa (dato de ejemplo)"
+        protection.controller_address = "Dirección de la organización (dato de ejemplo)"
+        protection.data_bank = "Banco de datos de participantes (código de ejemplo)"
+        protection.retention = "Cinco años después del fin del estudio (dato de ejemplo)"
+        protection.rights_contact = "La coordinación de tu CEM"
+        protection.save()

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from assessments.services.instruments import instrument_import
+from lms.models import DataProtectionSettings
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
+
+
+def test_consent_names_the_data_controller_once_configured(client, cohort_setup):
+    course = cohort_setup["cohort"].course
+    course.pre_instrument = instrument_import(EXAMPLE.read_bytes())
+    course.save()
+    enrollment = cohort_setup["enrollments"][0]
+    client.force_login(enrollment.activist)
+    url = f"/cuestionarios/{enrollment.pk}/pre/consentimiento/"
+    assert "Centro de Estudios Ejemplo" not in client.get(url).content.decode()
+    protection = DataProtectionSettings.load()
+    protection.controller_name = "Centro de Estudios Ejemplo"
+    protection.data_bank = "Banco 123"
+    protection.save()
+    content = client.get(url).content.decode()
+    assert "Centro de Estudios Ejemplo" in content and "Banco 123" in content
+    assert "Ley 29733" in content
