@@ -565,12 +565,32 @@ def analyse_groups(
             excluded_post=None if hide else int(post_missing[idx].sum()),
         )
 
+    _suppress_complement(results)
     shown = [name for name, res in results.items() if not res.suppressed]
     adjusted = holm([results[name].change.t_p for name in shown])
     for name, p_adj in zip(shown, adjusted.tolist(), strict=True):
         res = results[name]
         results[name] = replace(res, change=replace(res.change, p_holm=float(p_adj)))
     return results
+
+
+def _suppress_complement(results: dict[str, GroupResult]) -> None:
+    """Complementary suppression: when exactly one group is hidden, the total minus the other
+    groups would reveal it, so the smallest visible group is hidden too."""
+    hidden = [name for name, res in results.items() if res.suppressed]
+    visible = [name for name, res in results.items() if not res.suppressed]
+    if len(hidden) != 1 or not visible:
+        return
+    smallest = min(visible, key=lambda name: (results[name].change.n_pairs, name))
+    res = results[smallest]
+    results[smallest] = GroupResult(
+        name=smallest,
+        change=_suppressed_change(),
+        alpha_pre=_suppress_reliability(res.alpha_pre, True),
+        alpha_post=_suppress_reliability(res.alpha_post, True),
+        excluded_pre=None,
+        excluded_post=None,
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -401,8 +401,9 @@ def test_analyse_groups_small_group_suppressed_and_holm():
     rng = np.random.default_rng(42)
     k = 6
     reverse = np.array([False, True, False, False, True, False])
-    pre, post = _make_items(rng, 64, k, -0.4)
-    labels = np.array(["A"] * 30 + ["B"] * 30 + ["C"] * 4)
+    pre, post = _make_items(rng, 67, k, -0.4)
+    # Two small groups, so that no complementary suppression applies here.
+    labels = np.array(["A"] * 30 + ["B"] * 30 + ["C"] * 4 + ["D"] * 3)
     # participant 0 misses 2 of 6 pre items: 4*5 = 20 < 6*4 = 24 -> no pre score
     pre[0, :2] = NAN
     # participant 1 misses 1 of 6 post items: 5*5 = 25 >= 24 -> scored
@@ -416,7 +417,8 @@ def test_analyse_groups_small_group_suppressed_and_holm():
         scale_max=5,
         desired_change="decrease",
     )
-    assert list(res) == ["A", "B", "C"]
+    assert list(res) == ["A", "B", "C", "D"]
+    assert res["D"].suppressed
     c = res["C"]
     assert c.suppressed
     assert_all_none(c.change)
@@ -516,3 +518,24 @@ def test_item_agreement_by_hand():
     # item 1: both answered in rows 0, 2, 3, 5 only -> n = 4 < 5 -> suppressed
     assert item1.suppressed and item1.n is None
     assert item1.pct_agree_pre is None and item1.pct_agree_post is None
+
+
+def test_one_hidden_group_hides_the_smallest_visible_one_too():
+    """Complementary suppression: total minus the visible groups would reveal a lone hidden
+    group, so the smallest visible group (B, 10 people) is hidden as well."""
+    rng = np.random.default_rng(7)
+    pre, post = _make_items(rng, 44, 4, -0.3)
+    labels = np.array(["A"] * 30 + ["B"] * 10 + ["C"] * 4)
+    res = analyse_groups(
+        pre,
+        post,
+        labels,
+        reverse=np.zeros(4, dtype=bool),
+        scale_min=1,
+        scale_max=5,
+        desired_change="decrease",
+    )
+    assert res["C"].suppressed and res["B"].suppressed
+    assert_all_none(res["B"].change)
+    assert not res["A"].suppressed and res["A"].change.n_pairs == 30
+    assert res["A"].change.p_holm == pytest.approx(res["A"].change.t_p)  # one group shown

@@ -61,11 +61,19 @@ TOLERANCE = {
         ([4, 3, 2, 4, 3], [2, 2, 4, 2, 2]),
         ([2, 2, 4, 2, 2], [2, 2, 4, 2, 3]),
     ],
+    # Arequipa, cohort "Grupo Oeste": 3 pairs, suppressed too. With two groups hidden the
+    # others stay visible (a lone hidden group would also hide the smallest visible one).
+    "oeste": [
+        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
+        ([3, 3, 3, 3, 3], [3, 3, 3, 3, 3]),
+        ([5, 4, 1, 5, 5], [4, 4, 2, 4, 4]),
+    ],
 }
 COHORTS = {
     "norte": ("Grupo Norte", "villa-maria-del-triunfo"),
     "sur": ("Grupo Sur", "villa-maria-del-triunfo"),
     "misti": ("Grupo Misti", "arequipa"),
+    "oeste": ("Grupo Oeste", "arequipa"),
 }
 
 
@@ -252,7 +260,7 @@ def test_figures_equal_independent_computation(client, dataset, national):
     assert response.status_code == 200
     report = response.context["report"]
     groups = rows_by_name(report)
-    assert set(groups) == {"Grupo Norte", "Grupo Sur", "Grupo Misti"}
+    assert set(groups) == {"Grupo Norte", "Grupo Sur", "Grupo Misti", "Grupo Oeste"}
 
     norte, misti = expected(TOLERANCE["norte"]), expected(TOLERANCE["misti"])
     # Sanity of the hand data: 8 with a pre score, 6 pairs -> attrition 2.
@@ -264,16 +272,18 @@ def test_figures_equal_independent_computation(client, dataset, national):
     assert groups["Grupo Norte"].unscored_post == 1
     assert groups["Grupo Norte"].unscored_pre == 0
 
-    # Holm over the two groups shown (Sur is suppressed): sorted p, times (2, 1), running max.
+    # Holm over the two groups shown (Sur, Oeste suppressed): sorted p, times (2, 1), running max.
     p_small, p_big = sorted([norte["t_p"], misti["t_p"]])
     holm = {p_small: min(1, 2 * p_small)}
     holm[p_big] = min(1, max(holm[p_small], p_big))
     assert groups["Grupo Norte"].result.change.p_holm == pytest.approx(holm[norte["t_p"]])
     assert groups["Grupo Misti"].result.change.p_holm == pytest.approx(holm[misti["t_p"]])
 
-    # Everyone in scope: all three cohorts pooled.
-    everyone = expected(TOLERANCE["norte"] + TOLERANCE["sur"] + TOLERANCE["misti"])
-    assert report.overall.result.change.n_pairs == 15
+    # Everyone in scope: all four cohorts pooled.
+    everyone = expected(
+        TOLERANCE["norte"] + TOLERANCE["sur"] + TOLERANCE["misti"] + TOLERANCE["oeste"]
+    )
+    assert report.overall.result.change.n_pairs == 18
     assert report.overall.result.change.t_p == pytest.approx(everyone["t_p"], rel=1e-9)
     assert report.overall.result.change.mean_diff == pytest.approx(everyone["mean_diff"])
 
@@ -322,7 +332,13 @@ def test_group_of_four_is_suppressed(client, dataset, national):
     html = response.content.decode()
     row_html = html[html.index('<th scope="row">Grupo Sur</th>') :].split("</tr>")[0]
     assert row_html.count('<td class="num">—</td>') == 16  # every figure, counts included
-    assert _("fewer than 5 people: suppressed") in html
+    assert (
+        _(
+            "suppressed: fewer than 5 people, or a group that would let a group of fewer than 5 "
+            "be worked out from the total"
+        )
+        in html
+    )
     # The chart omits it and says so.
     means_svg = html[html.index('id="chart-means"') :].split("</svg>")[0]
     assert "Grupo Sur" not in means_svg and "Grupo Norte" in means_svg
@@ -345,11 +361,11 @@ def test_grouping_by_site_and_sex(client, dataset, national):
     ).context["report"]
     groups = rows_by_name(report)
     assert groups["Villa María del Triunfo"].result.change.n_pairs == 10  # Norte 6 + Sur 4
-    assert groups["Arequipa"].result.change.n_pairs == 5
+    assert groups["Arequipa"].result.change.n_pairs == 8  # Misti 5 + Oeste 3
     report = page(
         client, national, instrument=dataset["instrument"].pk, subscale="tolerancia", group="sex"
     ).context["report"]
-    assert sum(r.result.change.n_pairs or 0 for r in report.groups) == 15
+    assert sum(r.result.change.n_pairs or 0 for r in report.groups) == 18
 
 
 def test_all_scored_items_is_the_default_subscale(client, dataset, national):
@@ -368,6 +384,8 @@ def test_site_coordinator_sees_only_their_site(client, dataset, vmt_coordinator)
     report = response.context["report"]
     assert set(rows_by_name(report)) == {"Grupo Norte", "Grupo Sur"}
     assert report.overall.result.change.n_pairs == 10
+    # Sur (4) is hidden; Norte would reveal it by subtraction from the total, so it is too.
+    assert all(row.suppressed for row in report.groups)
     html = response.content.decode()
     assert "Grupo Misti" not in html and "Arequipa" not in html
     assert 'name="site"' not in html  # the scope is fixed, not a choice
@@ -401,10 +419,10 @@ def test_superuser_sees_everything(client, dataset):
     report = page(
         client, admin, instrument=dataset["instrument"].pk, subscale="tolerancia"
     ).context["report"]
-    assert report.overall.result.change.n_pairs == 15
+    assert report.overall.result.change.n_pairs == 18
     # On all 20 scored items the short exit response (17 of 20 answered) does get a score.
     report = page(client, admin, instrument=dataset["instrument"].pk).context["report"]
-    assert report.overall.result.change.n_pairs == 16
+    assert report.overall.result.change.n_pairs == 19
 
 
 # ----------------------------------------------------------------------------- query count

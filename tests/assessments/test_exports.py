@@ -244,7 +244,7 @@ def test_management_command_writes_both_files(dataset, tmp_path):
     responses = tmp_path / "ejemplo_tolerancia_v1.0_respuestas.csv"
     dictionary = tmp_path / "ejemplo_tolerancia_v1.0_diccionario.csv"
     rows = parse(responses.read_bytes())
-    assert len(rows) == 10 and {r["site"] for r in rows} == {"arequipa"}
+    assert len(rows) == 16 and {r["site"] for r in rows} == {"arequipa"}
     variables = parse(dictionary.read_bytes())
     assert [v["variable"] for v in variables] == list(rows[0])
     entries = list(AuditLogEntry.objects.order_by("id"))[before:]
