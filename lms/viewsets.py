@@ -122,7 +122,19 @@ class ScopedIndexView(SiteScopedViewMixin, generic.IndexView):
         return queryset
 
 
-class ScopedCreateView(SiteScopedViewMixin, generic.CreateView):
+class ServiceRefusalMixin:
+    """A service may still refuse (a full cohort, a race): show it on the form, save nothing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ScopedCreateView(ServiceRefusalMixin, SiteScopedViewMixin, generic.CreateView):
     def get_initial(self):
         # Links such as "Add enrollment" from a cohort pre-fill the form (?cohort=12).
         initial = super().get_initial()
@@ -132,27 +144,10 @@ class ScopedCreateView(SiteScopedViewMixin, generic.CreateView):
                 initial[name] = value
         return initial
 
-    def form_valid(self, form):
-        # A service may still refuse (a full cohort, a race): show it on the form, save nothing.
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
-
-class ScopedEditView(SiteScopedViewMixin, generic.EditView):
+class ScopedEditView(ServiceRefusalMixin, SiteScopedViewMixin, generic.EditView):
     def get_queryset(self):
         return self.scope(super().get_queryset())
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
 
 class ScopedDeleteView(SiteScopedViewMixin, generic.DeleteView):
