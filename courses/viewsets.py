@@ -105,7 +105,15 @@ class CohortForm(WagtailAdminModelForm):
             self.for_user, CEM.objects.select_related("site"), "site"
         )
         self.fields["cem"].label_from_instance = _cem_label
-        self.fields["trainers"].queryset = people_with_role(self.for_user, Role.TRAINER)
+        # The cohort's current trainers stay choosable (a coordinator who also trains, someone
+        # from another site), so saving the form never silently drops them.
+        self.current_trainer_ids = (
+            set(self.instance.trainers.values_list("pk", flat=True)) if self.instance.pk else set()
+        )
+        candidates = people_with_role(self.for_user, Role.TRAINER)
+        self.fields["trainers"].queryset = candidates.model.objects.filter(
+            Q(pk__in=candidates.values("pk")) | Q(pk__in=self.current_trainer_ids)
+        ).order_by("last_name", "first_name", "username")
         self.fields["trainers"].label_from_instance = person_label
 
     def clean(self):
@@ -115,7 +123,12 @@ class CohortForm(WagtailAdminModelForm):
             self.add_error("end_date", _("The end date is before the start date."))
         cem, trainers = cleaned.get("cem"), cleaned.get("trainers")
         if cem and trainers:
-            elsewhere = [t for t in trainers if _site_id_of_person(t) not in (None, cem.site_id)]
+            elsewhere = [
+                t
+                for t in trainers
+                if t.pk not in self.current_trainer_ids
+                and _site_id_of_person(t) not in (None, cem.site_id)
+            ]
             if elsewhere:
                 self.add_error(
                     "trainers",

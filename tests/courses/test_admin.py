@@ -472,3 +472,30 @@ def test_coordinators_cannot_delete_at_all(client, vmt, site_coordinator):
     response = client.post(reverse("session_deliveries:delete", args=[delivery.pk]))
     assert response.status_code == 302  # permission denied: back to the dashboard
     assert SessionDelivery.objects.filter(pk=delivery.pk).exists()
+
+
+def test_editing_a_cohort_keeps_a_trainer_who_is_not_a_trainer_of_the_site(client, vmt):
+    """A coordinator who also trains (as in the Arequipa demo cohort) stays a trainer when a
+    colleague saves the cohort; the form never drops someone silently."""
+    cohort = vmt["cohort"]
+    coordinator_trainer = person(Role.COORDINATOR, site_=vmt["cem"].site)
+    cohort.trainers.add(coordinator_trainer)
+    editor = english(person(Role.COORDINATOR, site_=vmt["cem"].site))
+    client.force_login(editor)
+    response = client.post(
+        reverse("cohorts:edit", args=[cohort.pk]),
+        {
+            "course": cohort.course.pk,
+            "cem": cohort.cem.pk,
+            "name": "Grupo renombrado",
+            "trainers": [t.pk for t in cohort.trainers.all()],
+            "start_date": cohort.start_date.isoformat(),
+            "end_date": cohort.end_date.isoformat(),
+            "capacity": cohort.capacity,
+            "status": cohort.status,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cohort.refresh_from_db()
+    assert cohort.name == "Grupo renombrado"
+    assert set(cohort.trainers.all()) == {vmt["trainer"], coordinator_trainer}
