@@ -10,8 +10,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import ResearchConsent, Wave
-from assessments.selectors import WaveState, questionnaire_waves, research_consent_of
+from assessments.models import ResearchConsent, Response, Wave
+from assessments.selectors import (
+    WaveState,
+    participant_code_of,
+    questionnaire_waves,
+    research_consent_of,
+)
 from assessments.services.responses import QUESTIONNAIRE_CONSENT_VERSION
 from courses.models import Enrollment
 
@@ -95,3 +100,40 @@ def questionnaires_for(
         for state in questionnaire_waves(enrollment, today=today)
         if state.instrument is not None
     ]
+
+
+def questionnaires_for_many(
+    enrollments: list[Enrollment],
+    deliveries_by_cohort: dict[int, list],
+    *,
+    today: dt.date | None = None,
+) -> dict[int, list[QuestionnaireStatus]]:
+    """:func:`questionnaires_for` of one activist's enrollments in two queries, whatever their
+    number. `deliveries_by_cohort` holds each cohort's non-cancelled deliveries in date order."""
+    today = today or timezone.localdate()
+    active = [e for e in enrollments if e.status != Enrollment.Status.WITHDRAWN]
+    consents = {c.enrollment_id: c for c in ResearchConsent.objects.filter(enrollment__in=active)}
+    responses: dict[tuple[str, int], dict[str, Response]] = {}
+    codes = {participant_code_of(e) for e in active}
+    for response in Response.objects.filter(
+        participant_code__in=codes, cohort_id__in=[e.cohort_id for e in active]
+    ):
+        responses.setdefault((response.participant_code, response.cohort_id), {})[response.wave] = (
+            response
+        )
+    result: dict[int, list[QuestionnaireStatus]] = {e.pk: [] for e in enrollments}
+    for enrollment in active:
+        states = questionnaire_waves(
+            enrollment,
+            today=today,
+            deliveries=[
+                (d.scheduled_at, d.status) for d in deliveries_by_cohort[enrollment.cohort_id]
+            ],
+            responses=responses.get((participant_code_of(enrollment), enrollment.cohort_id), {}),
+        )
+        result[enrollment.pk] = [
+            QuestionnaireStatus(state=state, consent=consents.get(enrollment.pk), today=today)
+            for state in states
+            if state.instrument is not None
+        ]
+    return result

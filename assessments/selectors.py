@@ -31,25 +31,36 @@ def participant_code_of(enrollment: Enrollment) -> str:
     return enrollment.activist.profile.participant_code
 
 
-def questionnaire_waves(enrollment: Enrollment, *, today: dt.date | None = None) -> list[WaveState]:
+def questionnaire_waves(
+    enrollment: Enrollment,
+    *,
+    today: dt.date | None = None,
+    deliveries: list[tuple[dt.datetime, str]] | None = None,
+    responses: dict[str, Response] | None = None,
+) -> list[WaveState]:
     """The pre wave is open from enrollment until the first session is held (plus the course's
     grace days); the post wave from the day the last scheduled session is held until the
-    course's number of days later."""
+    course's number of days later.
+
+    Callers showing many enrollments pass what they read in bulk: the cohort's non-cancelled
+    (scheduled_at, status) pairs in date order and the enrollment's responses by wave."""
     today = today or timezone.localdate()
     course = enrollment.cohort.course
-    deliveries = list(
-        enrollment.cohort.deliveries.exclude(status=SessionDelivery.Status.CANCELLED)
-        .order_by("scheduled_at")
-        .values_list("scheduled_at", "status")
-    )
+    if deliveries is None:
+        deliveries = list(
+            enrollment.cohort.deliveries.exclude(status=SessionDelivery.Status.CANCELLED)
+            .order_by("scheduled_at")
+            .values_list("scheduled_at", "status")
+        )
     held = [timezone.localdate(at) for at, status in deliveries if status == "held"]
     active = enrollment.status != Enrollment.Status.WITHDRAWN
-    responses = {
-        r.wave: r
-        for r in Response.objects.filter(
-            participant_code=participant_code_of(enrollment), cohort_id=enrollment.cohort_id
-        )
-    }
+    if responses is None:
+        responses = {
+            r.wave: r
+            for r in Response.objects.filter(
+                participant_code=participant_code_of(enrollment), cohort_id=enrollment.cohort_id
+            )
+        }
 
     pre_closes = held[0] + dt.timedelta(days=course.pre_wave_grace_days) if held else None
     pre_open = (

@@ -17,20 +17,24 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from assessments.analysis import MIN_CELL, ChangeResult
-from assessments.due import QuestionnaireStatus, questionnaires_for
+from assessments.due import QuestionnaireStatus, questionnaires_for_many
 from assessments.models import Instrument, ResearchConsent, Response, Wave
 from assessments.selectors_analytics import Grouping, analytics_allowed, analytics_report_for
 from certificates.models import Certificate
 from certificates.selectors import eligibility_reasons
 from courses.models import (
-    AttendanceRecord,
     AttendanceSettings,
     Cohort,
     CoursePage,
     Enrollment,
     SessionDelivery,
 )
-from courses.selectors.delivery import AttendanceSummary, activist_enrollments
+from courses.selectors.delivery import (
+    AttendanceSummary,
+    activist_enrollments,
+    attendance_summaries_batch,
+    deliveries_by_cohort,
+)
 from lms.models import Site
 from lms.roles import Role, user_roles
 from lms.selectors import coordinator_site_id
@@ -38,57 +42,6 @@ from lms.selectors import coordinator_site_id
 # --------------------------------------------------------------------------------------
 # Attendance of many cohorts at once
 # --------------------------------------------------------------------------------------
-
-
-def _deliveries_by_cohort(
-    cohort_ids: Iterable[int], *, related: tuple[str, ...] = ()
-) -> dict[int, list[SessionDelivery]]:
-    """Every scheduled or held (not cancelled) delivery of the cohorts, in date order."""
-    by_cohort: dict[int, list[SessionDelivery]] = {pk: [] for pk in cohort_ids}
-    deliveries = (
-        SessionDelivery.objects.filter(cohort_id__in=list(by_cohort))
-        .exclude(status=SessionDelivery.Status.CANCELLED)
-        .order_by("scheduled_at", "pk")
-    )
-    if related:
-        deliveries = deliveries.select_related(*related)
-    for delivery in deliveries:
-        by_cohort[delivery.cohort_id].append(delivery)
-    return by_cohort
-
-
-def attendance_summaries_batch(
-    enrollments: Iterable[Enrollment],
-    deliveries_by_cohort: dict[int, list[SessionDelivery]],
-    *,
-    counted: dict[int, frozenset[str]],
-    rules: AttendanceSettings,
-    records: Q,
-) -> dict[int, AttendanceSummary]:
-    """:func:`courses.selectors.delivery.attendance_summaries` for enrollments of many cohorts
-    in one query of attendance records (narrowed by ``records``), keyed by enrollment id.
-
-    ``counted`` maps a cohort id to the statuses its course counts toward completion."""
-    summaries = {e.pk: AttendanceSummary(enrollment=e) for e in enrollments}
-    rows = (
-        AttendanceRecord.objects.filter(records)
-        .exclude(delivery__status=SessionDelivery.Status.CANCELLED)
-        .values_list("enrollment_id", "delivery_id", "status")
-    )
-    for enrollment_id, delivery_id, status in rows:
-        summary = summaries.get(enrollment_id)
-        if summary is not None:
-            summary.statuses[delivery_id] = status
-    points = rules.points()
-    for summary in summaries.values():
-        cohort_id = summary.enrollment.cohort_id
-        summary.tally(
-            deliveries_by_cohort.get(cohort_id, []),
-            counting=counted[cohort_id],
-            points=points,
-            rules=rules,
-        )
-    return summaries
 
 
 def _counted(cohorts: Iterable[Cohort]) -> dict[int, frozenset[str]]:
@@ -148,7 +101,7 @@ def _questionnaires_may_be_open(
 ) -> bool:
     """A cheap superset of "some wave is open or just submitted": the cohort is not closed, or
     its last session was held within the exit questionnaire's window. Old, closed courses are
-    skipped so that their history costs no queries."""
+    left out: nothing is due there any more."""
     course = enrollment.cohort.course
     if enrollment.status == Enrollment.Status.WITHDRAWN:
         return False
@@ -177,7 +130,7 @@ def activist_section(
         )
     )
     cohorts = [e.cohort for e in enrollments]
-    deliveries = _deliveries_by_cohort([c.pk for c in cohorts], related=("session",))
+    deliveries = deliveries_by_cohort([c.pk for c in cohorts], related=("session",))
     summaries = attendance_summaries_batch(
         enrollments,
         deliveries,
@@ -185,6 +138,7 @@ def activist_section(
         rules=rules,
         records=Q(enrollment_id__in=[e.pk for e in enrollments]),
     )
+    questionnaires = questionnaires_for_many(enrollments, deliveries, today=today)
     courses = []
     for enrollment in enrollments:
         schedule = deliveries[enrollment.cohort_id]
@@ -199,7 +153,7 @@ def activist_section(
                 attendance=summaries[enrollment.pk],
                 next_delivery=next(upcoming, None),
                 questionnaires=(
-                    questionnaires_for(enrollment, today=today)
+                    questionnaires[enrollment.pk]
                     if _questionnaires_may_be_open(enrollment, schedule, today)
                     else []
                 ),
@@ -252,7 +206,7 @@ def trainer_section(
         .select_related("activist")
         .order_by("activist__last_name", "activist__first_name", "pk")
     )
-    deliveries = _deliveries_by_cohort(by_id, related=("session",))
+    deliveries = deliveries_by_cohort(by_id, related=("session",))
     summaries = attendance_summaries_batch(
         enrollments,
         deliveries,
@@ -408,7 +362,7 @@ def coordinator_section(
         .annotate(participant_code=F("activist__profile__participant_code"))
         .order_by()
     )
-    deliveries = _deliveries_by_cohort(ids)
+    deliveries = deliveries_by_cohort(ids)
     summaries = attendance_summaries_batch(
         enrollments,
         deliveries,

@@ -1,5 +1,6 @@
 """Cohorts, rosters and attendance as each role may see them."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -172,6 +173,57 @@ def attendance_summaries(
     for summary in by_enrollment.values():
         summary.tally(deliveries, counting=counting, points=points, rules=rules)
     return list(by_enrollment.values())
+
+
+def deliveries_by_cohort(
+    cohort_ids: Iterable[int], *, related: tuple[str, ...] = ()
+) -> dict[int, list[SessionDelivery]]:
+    """Every scheduled or held (not cancelled) delivery of the cohorts, in date order."""
+    by_cohort: dict[int, list[SessionDelivery]] = {pk: [] for pk in cohort_ids}
+    deliveries = (
+        SessionDelivery.objects.filter(cohort_id__in=list(by_cohort))
+        .exclude(status=SessionDelivery.Status.CANCELLED)
+        .order_by("scheduled_at", "pk")
+    )
+    if related:
+        deliveries = deliveries.select_related(*related)
+    for delivery in deliveries:
+        by_cohort[delivery.cohort_id].append(delivery)
+    return by_cohort
+
+
+def attendance_summaries_batch(
+    enrollments: Iterable[Enrollment],
+    deliveries_by_cohort: dict[int, list[SessionDelivery]],
+    *,
+    counted: dict[int, frozenset[str]],
+    rules: AttendanceSettings,
+    records: Q,
+) -> dict[int, AttendanceSummary]:
+    """:func:`attendance_summaries` for enrollments of many cohorts
+    in one query of attendance records (narrowed by ``records``), keyed by enrollment id.
+
+    ``counted`` maps a cohort id to the statuses its course counts toward completion."""
+    summaries = {e.pk: AttendanceSummary(enrollment=e) for e in enrollments}
+    rows = (
+        AttendanceRecord.objects.filter(records)
+        .exclude(delivery__status=SessionDelivery.Status.CANCELLED)
+        .values_list("enrollment_id", "delivery_id", "status")
+    )
+    for enrollment_id, delivery_id, status in rows:
+        summary = summaries.get(enrollment_id)
+        if summary is not None:
+            summary.statuses[delivery_id] = status
+    points = rules.points()
+    for summary in summaries.values():
+        cohort_id = summary.enrollment.cohort_id
+        summary.tally(
+            deliveries_by_cohort.get(cohort_id, []),
+            counting=counted[cohort_id],
+            points=points,
+            rules=rules,
+        )
+    return summaries
 
 
 def activist_enrollments(user: AbstractBaseUser) -> QuerySet[Enrollment]:

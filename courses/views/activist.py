@@ -6,6 +6,7 @@ enrollment or session answers 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,14 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.due import questionnaires_for
+from assessments.due import questionnaires_for_many
 from courses.forms import AbsenceForm
-from courses.models import AttendanceRecord, Enrollment, SessionDelivery
-from courses.selectors.delivery import (
-    activist_enrollments,
-    attendance_summaries,
-    upcoming_deliveries,
-)
+from courses.models import AttendanceRecord, AttendanceSettings, Enrollment, SessionDelivery
+from courses.selectors.delivery import activist_enrollments, attendance_summaries_batch
 from courses.services import attendance as attendance_service
 from lms.roles import Role, has_role
 
@@ -32,56 +29,92 @@ def _require_activist(user) -> None:
         raise PermissionDenied
 
 
-def _enrollment_card(enrollment: Enrollment) -> dict:
-    """What one enrollment looks like to its activist: schedule, own marks, progress."""
-    cohort = enrollment.cohort
-    deliveries = list(cohort.deliveries.select_related("session").order_by("scheduled_at"))
-    [summary] = attendance_summaries(cohort, enrollments=[enrollment], deliveries=deliveries)
-    upcoming = list(upcoming_deliveries(cohort))
-    upcoming_ids = {delivery.pk for delivery in upcoming}
-    past = [
-        {
-            "delivery": delivery,
-            "status": summary.statuses.get(delivery.pk, ""),
-            "status_label": (
-                AttendanceRecord.Status(summary.statuses[delivery.pk]).label
-                if delivery.pk in summary.statuses
-                else ""
-            ),
-        }
-        for delivery in deliveries
-        if delivery.pk not in upcoming_ids
-    ]
-    min_percent = cohort.course.min_attendance_percent
-    needed = summary.needed_for(min_percent)
-    return {
-        "enrollment": enrollment,
-        "questionnaires": questionnaires_for(enrollment),
-        "cohort": cohort,
-        "course": cohort.course,
-        "active": enrollment.status == Enrollment.Status.ENROLLED,
-        "summary": summary,
-        "min_percent": min_percent,
-        "needed": needed,
-        "reachable": needed <= summary.remaining,
-        "past": past,
-        # Before a session only the activist's own announcement can be stored.
-        "upcoming": [
-            {"delivery": delivery, "announced": delivery.pk in summary.statuses}
-            for delivery in upcoming
-        ],
+def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
+    """What each enrollment looks like to its activist: schedule, own marks, progress and
+    questionnaires, read in a fixed number of queries however many courses there are."""
+    now = timezone.now()
+    schedules: dict[int, list[SessionDelivery]] = {e.cohort_id: [] for e in enrollments}
+    for delivery in (
+        SessionDelivery.objects.filter(cohort_id__in=list(schedules))
+        .select_related("session")
+        .order_by("scheduled_at", "pk")
+    ):
+        schedules[delivery.cohort_id].append(delivery)
+    scheduled = {
+        cohort_id: [d for d in deliveries if d.status != SessionDelivery.Status.CANCELLED]
+        for cohort_id, deliveries in schedules.items()
     }
+    summaries = attendance_summaries_batch(
+        enrollments,
+        scheduled,
+        counted={e.cohort_id: frozenset(e.cohort.course.counted_statuses) for e in enrollments},
+        rules=AttendanceSettings.load(),
+        records=Q(enrollment_id__in=[e.pk for e in enrollments]),
+    )
+    questionnaires = questionnaires_for_many(enrollments, scheduled)
+    cards = []
+    for enrollment in enrollments:
+        cohort, summary = enrollment.cohort, summaries[enrollment.pk]
+        upcoming = [
+            d
+            for d in schedules[cohort.pk]
+            if d.status == SessionDelivery.Status.SCHEDULED and d.scheduled_at >= now
+        ]
+        upcoming_ids = {delivery.pk for delivery in upcoming}
+        past = [
+            {
+                "delivery": delivery,
+                "status": summary.statuses.get(delivery.pk, ""),
+                "status_label": (
+                    AttendanceRecord.Status(summary.statuses[delivery.pk]).label
+                    if delivery.pk in summary.statuses
+                    else ""
+                ),
+            }
+            for delivery in schedules[cohort.pk]
+            if delivery.pk not in upcoming_ids
+        ]
+        min_percent = cohort.course.min_attendance_percent
+        needed = summary.needed_for(min_percent)
+        cards.append(
+            {
+                "enrollment": enrollment,
+                "questionnaires": questionnaires[enrollment.pk],
+                "cohort": cohort,
+                "course": cohort.course,
+                "active": enrollment.status == Enrollment.Status.ENROLLED,
+                "summary": summary,
+                "min_percent": min_percent,
+                "needed": needed,
+                "reachable": needed <= summary.remaining,
+                "past": past,
+                # Before a session only the activist's own announcement can be stored.
+                "upcoming": [
+                    {"delivery": delivery, "announced": delivery.pk in summary.statuses}
+                    for delivery in upcoming
+                ],
+            }
+        )
+    return cards
+
+
+def _own_enrollments(user):
+    return (
+        activist_enrollments(user)
+        .select_related(
+            "activist__profile", "cohort__course__pre_instrument", "cohort__course__post_instrument"
+        )
+        .prefetch_related("cohort__trainers")
+    )
 
 
 @login_required
 @require_GET
 def my_courses(request: HttpRequest) -> HttpResponse:
     _require_activist(request.user)
-    enrollments = activist_enrollments(request.user).prefetch_related("cohort__trainers")
+    enrollments = list(_own_enrollments(request.user))
     return TemplateResponse(
-        request,
-        "courses/activist/my_courses.html",
-        {"cards": [_enrollment_card(enrollment) for enrollment in enrollments]},
+        request, "courses/activist/my_courses.html", {"cards": _enrollment_cards(enrollments)}
     )
 
 
@@ -89,11 +122,11 @@ def my_courses(request: HttpRequest) -> HttpResponse:
 @require_GET
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     _require_activist(request.user)
-    enrollment = get_object_or_404(
-        activist_enrollments(request.user).prefetch_related("cohort__trainers"), pk=enrollment_id
-    )
+    enrollment = get_object_or_404(_own_enrollments(request.user), pk=enrollment_id)
     return TemplateResponse(
-        request, "courses/activist/enrollment_detail.html", {"card": _enrollment_card(enrollment)}
+        request,
+        "courses/activist/enrollment_detail.html",
+        {"card": _enrollment_cards([enrollment])[0]},
     )
 
 
