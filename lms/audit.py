@@ -70,3 +70,22 @@ def audit_changes(before: Snapshot | None, after: Snapshot | None) -> dict[str, 
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def audit_save_changes(
+    *, actor: AbstractBaseUser | None, instance: models.Model, before: Snapshot, site: int | None
+) -> bool:
+    """Save `instance` and record the update, only if it differs from `before`."""
+    after = model_snapshot(instance)
+    if after == before:
+        return False
+    instance.save()
+    audit_record(
+        actor=actor,
+        action=AuditLogEntry.Action.UPDATE,
+        instance=instance,
+        site=site,
+        before=before,
+        after=after,
+    )
+    return True

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Cohort, Enrollment, SessionDelivery
-from lms.audit import audit_entry, audit_record, model_snapshot
+from lms.audit import audit_entry, audit_record, audit_save_changes, model_snapshot
 from lms.models import AuditLogEntry
 
 CONSENT_TEXT_VERSION = "2026-1"
@@ -66,17 +66,9 @@ def enrollment_set_status(
     enrollment.completed_on = on if status == Enrollment.Status.COMPLETED else None
     enrollment.withdrawn_on = on if status == Enrollment.Status.WITHDRAWN else None
     enrollment.full_clean()
-    after = model_snapshot(enrollment)
-    if after != before:
-        enrollment.save()
-        audit_record(
-            actor=actor,
-            action=AuditLogEntry.Action.UPDATE,
-            instance=enrollment,
-            site=enrollment.cohort.cem.site_id,
-            before=before,
-            after=after,
-        )
+    audit_save_changes(
+        actor=actor, instance=enrollment, before=before, site=enrollment.cohort.cem.site_id
+    )
     return enrollment
 
 
@@ -146,15 +138,7 @@ def delivery_update(
     for field, value in changes.items():
         setattr(delivery, field, value)
     delivery.full_clean()
-    after = model_snapshot(delivery)
-    if after != before:
-        delivery.save()
-        audit_record(
-            actor=actor,
-            action=AuditLogEntry.Action.UPDATE,
-            instance=delivery,
-            site=delivery.cohort.cem.site_id,
-            before=before,
-            after=after,
-        )
+    audit_save_changes(
+        actor=actor, instance=delivery, before=before, site=delivery.cohort.cem.site_id
+    )
     return delivery
