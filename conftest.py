@@ -71,3 +71,30 @@ def cohort_setup(course):
         "cohort": cohort,
         "enrollments": enrollments,
     }
+
+
+@pytest.fixture
+def instrument(db):
+    """The example instrument (not validated), imported from its file."""
+    from assessments.services.instruments import instrument_import
+    from tests.helpers import EXAMPLE_INSTRUMENT
+
+    return instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
+
+
+@pytest.fixture
+def site_coordinator(db):
+    """A coordinator of Villa María del Triunfo."""
+    from lms.roles import Role
+    from tests.factories import person, site
+
+    return person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo"))
+
+
+@pytest.fixture
+def national_coordinator(db):
+    """A coordinator with no site on her profile: every site."""
+    from lms.roles import Role
+    from tests.factories import person
+
+    return person(Role.COORDINATOR)

@@ -1,6 +1,5 @@
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,22 +8,16 @@ from assessments.models import Instrument
 from assessments.services.instruments import instrument_import
 from lms.roles import Role
 from tests.factories import person
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
-
-
-@pytest.fixture
-def coordinator(db):
-    return person(Role.COORDINATOR)
+from tests.helpers import EXAMPLE_INSTRUMENT
 
 
 def upload(doc: dict) -> SimpleUploadedFile:
     return SimpleUploadedFile("i.json", json.dumps(doc).encode(), "application/json")
 
 
-def test_coordinator_lists_and_exports_instruments(client, coordinator):
-    instrument = instrument_import(EXAMPLE.read_bytes())
-    client.force_login(coordinator)
+def test_coordinator_lists_and_exports_instruments(client, national_coordinator):
+    instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
+    client.force_login(national_coordinator)
     page = client.get("/admin/instrumentos/")
     assert page.status_code == 200
     assert instrument.code in page.content.decode()
@@ -33,9 +26,9 @@ def test_coordinator_lists_and_exports_instruments(client, coordinator):
     assert json.loads(exported.content)["items"][0]["code"] == instrument.items.first().code
 
 
-def test_import_of_a_new_version_and_a_bad_file(client, coordinator):
-    client.force_login(coordinator)
-    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+def test_import_of_a_new_version_and_a_bad_file(client, national_coordinator):
+    client.force_login(national_coordinator)
+    doc = json.loads(EXAMPLE_INSTRUMENT.read_text(encoding="utf-8"))
     response = client.post("/admin/instrumentos/importar/", {"file": upload(doc)})
     assert response.status_code == 302
     bad = copy.deepcopy(doc)

@@ -8,141 +8,22 @@ x' = 6 - x), then SciPy (ttest_rel, wilcoxon, t.interval, rankdata) and plain fo
 
 import math
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from scipy import stats
 
-from assessments.models import Response
-from assessments.scoring import ScoringKey
-from assessments.services.instruments import instrument_import
 from lms.roles import Role
-from tests.factories import CEMFactory, CohortFactory, EnrollmentFactory, UserFactory, person, site
+from tests.factories import EnrollmentFactory, UserFactory, person
+from tests.helpers import TOL, TOLERANCE, answers_from, build_dataset, submit_response
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
-TOL = ("tol_01", "tol_02", "tol_03", "tol_04", "tol_05")  # tol_03 is reverse-coded
 REVERSED = {"tol_03"}
 URL = "assessments:analytics"
-
-# Raw answers to the five tolerance items: (pre, post); None = "prefer not to answer";
-# a list shorter than five leaves the last items unanswered; post None = no exit response.
-TOLERANCE = {
-    # Villa María del Triunfo, cohort "Grupo Norte": 6 complete pairs, 1 without exit
-    # questionnaire, 1 whose exit answers are too few to score (3 of 5 < 80 %).
-    "norte": [
-        ([4, 5, 2, 4, 5], [2, 3, 4, 2, 3]),
-        ([5, 4, 1, 5, 4], [3, 3, 3, 3, 2]),
-        ([3, 4, 3, 3, 4], [3, 3, 3, 2, 3]),
-        ([4, 4, 2, 3, 5], [4, 4, 2, 3, 4]),
-        ([2, 3, 4, 2, 2], [2, 2, 4, 1, 2]),
-        ([5, 5, 1, 4, None], [2, 3, 5, 2, 2]),
-        ([4, 4, 2, 4, 4], None),
-        ([3, 3, 3, 3, 3], [2, 2, 2]),
-    ],
-    # Villa María del Triunfo, cohort "Grupo Sur": 4 pairs, must be suppressed.
-    "sur": [
-        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
-        ([3, 3, 3, 3, 3], [2, 2, 4, 2, 2]),
-        ([5, 5, 1, 5, 5], [4, 4, 2, 4, 4]),
-        ([2, 2, 4, 2, 2], [2, 2, 4, 2, 2]),
-    ],
-    # Arequipa, cohort "Grupo Misti": 5 pairs.
-    "misti": [
-        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
-        ([5, 5, 1, 5, 5], [4, 4, 2, 4, 4]),
-        ([3, 3, 3, 3, 3], [3, 3, 3, 3, 2]),
-        ([4, 3, 2, 4, 3], [2, 2, 4, 2, 2]),
-        ([2, 2, 4, 2, 2], [2, 2, 4, 2, 3]),
-    ],
-    # Arequipa, cohort "Grupo Oeste": 3 pairs, suppressed too. With two groups hidden the
-    # others stay visible (a lone hidden group would also hide the smallest visible one).
-    "oeste": [
-        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
-        ([3, 3, 3, 3, 3], [3, 3, 3, 3, 3]),
-        ([5, 4, 1, 5, 5], [4, 4, 2, 4, 4]),
-    ],
-}
-COHORTS = {
-    "norte": ("Grupo Norte", "villa-maria-del-triunfo"),
-    "sur": ("Grupo Sur", "villa-maria-del-triunfo"),
-    "misti": ("Grupo Misti", "arequipa"),
-    "oeste": ("Grupo Oeste", "arequipa"),
-}
-
-
-# ----------------------------------------------------------------------------- data
-
-
-def answers_from(tolerance: list, instrument_codes: list[str]) -> dict:
-    """Every other item answered 3; the tolerance items as given (None kept as null)."""
-    answers = {code: 3 for code in instrument_codes if code not in TOL}
-    for code, value in zip(TOL, tolerance, strict=False):
-        answers[code] = value
-    return answers
-
-
-def submit(*, instrument, key, code, cohort, wave, answers, sex="M", generation="20-29"):
-    return Response.objects.create(
-        participant_code=code,
-        instrument=instrument,
-        cohort=cohort,
-        site=cohort.cem.site,
-        wave=wave,
-        sex=sex,
-        generation=generation,
-        status=Response.Status.SUBMITTED,
-        answers=answers,
-        scores=key.scores(answers),
-        scoring_key_version=key.version,
-        submitted_at=timezone.now(),
-    )
-
-
-def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
-    """Import the example instrument, enrol one activist per answer row and store the
-    submitted pre/post responses. Returns instrument, key, cohorts and enrollments."""
-    instrument = instrument_import(EXAMPLE.read_bytes())
-    key = ScoringKey.for_instrument(instrument)
-    codes = list(instrument.items.values_list("code", flat=True))
-    made = {"instrument": instrument, "key": key, "cohorts": {}, "enrollments": {}}
-    for name, rows in tolerance.items():
-        label, site_slug = cohorts[name]
-        cem = CEMFactory(site=site(site_slug), name=f"CEM {label}")
-        cohort = CohortFactory(course=course, cem=cem, name=label)
-        made["cohorts"][name] = cohort
-        made["enrollments"][name] = []
-        for i, (pre, post) in enumerate(rows):
-            enrollment = EnrollmentFactory(cohort=cohort)
-            made["enrollments"][name].append(enrollment)
-            code = enrollment.activist.profile.participant_code
-            sex = "M" if i % 2 == 0 else "F"
-            common = {"instrument": instrument, "key": key, "code": code, "cohort": cohort}
-            submit(**common, wave="pre", answers=answers_from(pre, codes), sex=sex)
-            if post is not None:
-                submit(**common, wave="post", answers=answers_from(post, codes), sex=sex)
-    return made
-
-
-@pytest.fixture
-def dataset(course):
-    return build_dataset(course)
-
-
-@pytest.fixture
-def national(db):
-    return person(Role.COORDINATOR)
-
-
-@pytest.fixture
-def vmt_coordinator(db):
-    return person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo"))
 
 
 def page(client, user, **params):
@@ -249,10 +130,10 @@ def assert_matches(row, exp: dict) -> None:
 # ----------------------------------------------------------------------------- figures
 
 
-def test_figures_equal_independent_computation(client, dataset, national):
+def test_figures_equal_independent_computation(client, dataset, national_coordinator):
     response = page(
         client,
-        national,
+        national_coordinator,
         instrument=dataset["instrument"].pk,
         subscale="tolerancia",
         group="cohort",
@@ -300,8 +181,10 @@ def test_figures_equal_independent_computation(client, dataset, national):
     assert _("Not a validated instrument.") in html
 
 
-def test_item_agreement_uses_raw_answers(client, dataset, national):
-    response = page(client, national, instrument=dataset["instrument"].pk, subscale="tolerancia")
+def test_item_agreement_uses_raw_answers(client, dataset, national_coordinator):
+    response = page(
+        client, national_coordinator, instrument=dataset["instrument"].pk, subscale="tolerancia"
+    )
     items = {row.item.code: row.agreement for row in response.context["report"].items}
     assert list(items) == list(TOL)
     # tol_03 (reverse-coded) agreement counts raw 4/5 answers, not recoded ones.
@@ -324,8 +207,10 @@ def test_item_agreement_uses_raw_answers(client, dataset, national):
         )
 
 
-def test_group_of_four_is_suppressed(client, dataset, national):
-    response = page(client, national, instrument=dataset["instrument"].pk, subscale="tolerancia")
+def test_group_of_four_is_suppressed(client, dataset, national_coordinator):
+    response = page(
+        client, national_coordinator, instrument=dataset["instrument"].pk, subscale="tolerancia"
+    )
     sur = rows_by_name(response.context["report"])["Grupo Sur"]
     assert sur.suppressed
     assert sur.result.change.mean_pre is None and sur.result.alpha_pre.alpha is None
@@ -345,8 +230,8 @@ def test_group_of_four_is_suppressed(client, dataset, national):
     assert "Grupo Sur." in html.split("</figure>")[0].split("<figcaption")[1]
 
 
-def test_charts_are_accessible_inline_svg_and_page_is_light(client, dataset, national):
-    response = page(client, national, instrument=dataset["instrument"].pk)
+def test_charts_are_accessible_inline_svg_and_page_is_light(client, dataset, national_coordinator):
+    response = page(client, national_coordinator, instrument=dataset["instrument"].pk)
     html = response.content.decode()
     for chart in ("chart-means", "chart-items"):
         assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
@@ -355,21 +240,29 @@ def test_charts_are_accessible_inline_svg_and_page_is_light(client, dataset, nat
     assert len(response.content) < 100_000
 
 
-def test_grouping_by_site_and_sex(client, dataset, national):
+def test_grouping_by_site_and_sex(client, dataset, national_coordinator):
     report = page(
-        client, national, instrument=dataset["instrument"].pk, subscale="tolerancia", group="site"
+        client,
+        national_coordinator,
+        instrument=dataset["instrument"].pk,
+        subscale="tolerancia",
+        group="site",
     ).context["report"]
     groups = rows_by_name(report)
     assert groups["Villa María del Triunfo"].result.change.n_pairs == 10  # Norte 6 + Sur 4
     assert groups["Arequipa"].result.change.n_pairs == 8  # Misti 5 + Oeste 3
     report = page(
-        client, national, instrument=dataset["instrument"].pk, subscale="tolerancia", group="sex"
+        client,
+        national_coordinator,
+        instrument=dataset["instrument"].pk,
+        subscale="tolerancia",
+        group="sex",
     ).context["report"]
     assert sum(r.result.change.n_pairs or 0 for r in report.groups) == 18
 
 
-def test_all_scored_items_is_the_default_subscale(client, dataset, national):
-    report = page(client, national).context["report"]
+def test_all_scored_items_is_the_default_subscale(client, dataset, national_coordinator):
+    report = page(client, national_coordinator).context["report"]
     assert report.instrument == dataset["instrument"]  # the one with most responses
     assert report.subscale is None and report.k == 20  # 21 items, one filler
 
@@ -377,9 +270,9 @@ def test_all_scored_items_is_the_default_subscale(client, dataset, national):
 # ----------------------------------------------------------------------------- scope and access
 
 
-def test_site_coordinator_sees_only_their_site(client, dataset, vmt_coordinator):
+def test_site_coordinator_sees_only_their_site(client, dataset, site_coordinator):
     response = page(
-        client, vmt_coordinator, instrument=dataset["instrument"].pk, subscale="tolerancia"
+        client, site_coordinator, instrument=dataset["instrument"].pk, subscale="tolerancia"
     )
     report = response.context["report"]
     assert set(rows_by_name(report)) == {"Grupo Norte", "Grupo Sur"}
@@ -395,7 +288,7 @@ def test_site_coordinator_sees_only_their_site(client, dataset, vmt_coordinator)
     assert norte.p_holm == pytest.approx(norte.t_p)
     # Asking for another site's cohort or site is refused by the form, not silently widened.
     misti = dataset["cohorts"]["misti"]
-    response = page(client, vmt_coordinator, instrument=dataset["instrument"].pk, cohort=misti.pk)
+    response = page(client, site_coordinator, instrument=dataset["instrument"].pk, cohort=misti.pk)
     assert "report" not in response.context or response.context.get("report") is None
     assert response.context["form"].errors
 
@@ -443,11 +336,11 @@ def _pairs(n: int) -> list:
     return [pattern[i % 2] for i in range(n)]
 
 
-def test_query_count_does_not_grow_with_participants(client, course, national):
+def test_query_count_does_not_grow_with_participants(client, course, national_coordinator):
     small = build_dataset(
         course, tolerance={"a": _pairs(6)}, cohorts={"a": ("Grupo A", "arequipa")}
     )
-    queries_small, response = _page_queries(client, national, small["instrument"])
+    queries_small, response = _page_queries(client, national_coordinator, small["instrument"])
     assert response.context["report"].overall.result.change.n_pairs == 6
 
     cohort = small["cohorts"]["a"]
@@ -455,16 +348,16 @@ def test_query_count_does_not_grow_with_participants(client, course, national):
     for pre, post in _pairs(24):
         code = EnrollmentFactory(cohort=cohort).activist.profile.participant_code
         common = {"instrument": small["instrument"], "key": small["key"], "code": code}
-        submit(**common, cohort=cohort, wave="pre", answers=answers_from(pre, codes))
-        submit(**common, cohort=cohort, wave="post", answers=answers_from(post, codes))
-    queries_large, response = _page_queries(client, national, small["instrument"])
+        submit_response(**common, cohort=cohort, wave="pre", answers=answers_from(pre, codes))
+        submit_response(**common, cohort=cohort, wave="post", answers=answers_from(post, codes))
+    queries_large, response = _page_queries(client, national_coordinator, small["instrument"])
     assert response.context["report"].overall.result.change.n_pairs == 30
     assert queries_small == queries_large
     assert queries_large <= 15
 
 
-def test_page_without_questionnaires(client, national):
-    response = page(client, national)
+def test_page_without_questionnaires(client, national_coordinator):
+    response = page(client, national_coordinator)
     assert response.status_code == 200
     assert response.context.get("report") is None
     assert _("No questionnaire has been loaded yet.") in response.content.decode()

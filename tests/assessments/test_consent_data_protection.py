@@ -1,14 +1,11 @@
-from pathlib import Path
-
 from assessments.services.instruments import instrument_import
 from lms.models import DataProtectionSettings
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
+from tests.helpers import EXAMPLE_INSTRUMENT
 
 
 def test_consent_names_the_data_controller_once_configured(client, cohort_setup):
     course = cohort_setup["cohort"].course
-    course.pre_instrument = instrument_import(EXAMPLE.read_bytes())
+    course.pre_instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
     course.save()
     enrollment = cohort_setup["enrollments"][0]
     client.force_login(enrollment.activist)

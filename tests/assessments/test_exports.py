@@ -12,25 +12,10 @@ from assessments.exports import DICTIONARY_COLUMNS, PREFER_NOT_TO_ANSWER
 from assessments.models import Response
 from lms.models import AuditLogEntry
 from lms.roles import Role
-from tests.assessments.test_analytics import TOLERANCE, build_dataset, submit
 from tests.factories import UserFactory, person, site
+from tests.helpers import TOLERANCE, submit_response
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def dataset(course):
-    return build_dataset(course)
-
-
-@pytest.fixture
-def national(db):
-    return person(Role.COORDINATOR)
-
-
-@pytest.fixture
-def vmt_coordinator(db):
-    return person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo"))
 
 
 def parse(content: bytes) -> list[dict]:
@@ -56,10 +41,10 @@ def personal_strings() -> set[str]:
 
 
 def test_responses_export_is_deidentified_one_row_per_participant_per_wave(
-    client, dataset, national
+    client, dataset, national_coordinator
 ):
     instrument = dataset["instrument"]
-    content = download(client, national, "export_responses", instrument=instrument.pk)
+    content = download(client, national_coordinator, "export_responses", instrument=instrument.pk)
     rows = parse(content)
 
     submitted = Response.objects.filter(status="submitted")
@@ -113,9 +98,9 @@ def test_responses_export_is_deidentified_one_row_per_participant_per_wave(
     assert first["site"] == "villa-maria-del-triunfo" and first["cohort_name"] == "Grupo Norte"
 
 
-def test_only_submitted_responses_are_exported(client, dataset, national):
+def test_only_submitted_responses_are_exported(client, dataset, national_coordinator):
     cohort = dataset["cohorts"]["norte"]
-    draft = submit(
+    draft = submit_response(
         instrument=dataset["instrument"],
         key=dataset["key"],
         code="DRAF-T000",
@@ -125,20 +110,22 @@ def test_only_submitted_responses_are_exported(client, dataset, national):
     )
     Response.objects.filter(pk=draft.pk).update(status=Response.Status.DRAFT)
     rows = parse(
-        download(client, national, "export_responses", instrument=dataset["instrument"].pk)
+        download(
+            client, national_coordinator, "export_responses", instrument=dataset["instrument"].pk
+        )
     )
     assert "DRAF-T000" not in {r["participant_code"] for r in rows}
 
 
-def test_site_coordinator_exports_only_their_site(client, dataset, vmt_coordinator):
+def test_site_coordinator_exports_only_their_site(client, dataset, site_coordinator):
     instrument = dataset["instrument"]
-    rows = parse(download(client, vmt_coordinator, "export_responses", instrument=instrument.pk))
+    rows = parse(download(client, site_coordinator, "export_responses", instrument=instrument.pk))
     assert {r["site"] for r in rows} == {"villa-maria-del-triunfo"}
     assert {r["cohort_name"] for r in rows} == {"Grupo Norte", "Grupo Sur"}
     misti_codes = {e.activist.profile.participant_code for e in dataset["enrollments"]["misti"]}
     assert not misti_codes & {r["participant_code"] for r in rows}
     # Another site's cohort cannot be asked for.
-    client.force_login(vmt_coordinator)
+    client.force_login(site_coordinator)
     response = client.get(
         reverse("assessments:export_responses"),
         {"instrument": instrument.pk, "cohort": dataset["cohorts"]["misti"].pk},
@@ -146,12 +133,12 @@ def test_site_coordinator_exports_only_their_site(client, dataset, vmt_coordinat
     assert response.status_code == 400
 
 
-def test_national_coordinator_can_filter_by_cohort(client, dataset, national):
+def test_national_coordinator_can_filter_by_cohort(client, dataset, national_coordinator):
     misti = dataset["cohorts"]["misti"]
     rows = parse(
         download(
             client,
-            national,
+            national_coordinator,
             "export_responses",
             instrument=dataset["instrument"].pk,
             cohort=misti.pk,
@@ -160,10 +147,14 @@ def test_national_coordinator_can_filter_by_cohort(client, dataset, national):
     assert len(rows) == 10 and {r["cohort_id"] for r in rows} == {str(misti.pk)}
 
 
-def test_dictionary_describes_every_exported_variable(client, dataset, national):
+def test_dictionary_describes_every_exported_variable(client, dataset, national_coordinator):
     instrument = dataset["instrument"]
-    responses = parse(download(client, national, "export_responses", instrument=instrument.pk))
-    dictionary = parse(download(client, national, "export_dictionary", instrument=instrument.pk))
+    responses = parse(
+        download(client, national_coordinator, "export_responses", instrument=instrument.pk)
+    )
+    dictionary = parse(
+        download(client, national_coordinator, "export_dictionary", instrument=instrument.pk)
+    )
     assert list(dictionary[0]) == list(DICTIONARY_COLUMNS)
     assert [d["variable"] for d in dictionary] == list(responses[0])
     by_name = {d["variable"]: d for d in dictionary}
@@ -188,15 +179,15 @@ def test_dictionary_describes_every_exported_variable(client, dataset, national)
         assert secret not in text, secret
 
 
-def test_each_export_writes_an_audit_entry(client, dataset, vmt_coordinator):
+def test_each_export_writes_an_audit_entry(client, dataset, site_coordinator):
     instrument = dataset["instrument"]
     before = AuditLogEntry.objects.count()
-    rows = parse(download(client, vmt_coordinator, "export_responses", instrument=instrument.pk))
-    download(client, vmt_coordinator, "export_dictionary", instrument=instrument.pk)
+    rows = parse(download(client, site_coordinator, "export_responses", instrument=instrument.pk))
+    download(client, site_coordinator, "export_dictionary", instrument=instrument.pk)
     entries = list(AuditLogEntry.objects.order_by("id"))[before:]
     assert len(entries) == 2
     responses_entry, dictionary_entry = entries
-    assert responses_entry.actor == vmt_coordinator
+    assert responses_entry.actor == site_coordinator
     assert responses_entry.action == AuditLogEntry.Action.CREATE
     assert responses_entry.object_id == str(instrument.pk)
     assert responses_entry.site == site("villa-maria-del-triunfo")

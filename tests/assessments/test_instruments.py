@@ -1,6 +1,5 @@
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,8 +10,7 @@ from assessments.services.instruments import (
     instrument_export,
     instrument_import,
 )
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
+from tests.helpers import EXAMPLE_INSTRUMENT
 
 
 @pytest.fixture(autouse=True)
@@ -26,11 +24,11 @@ def english():
 
 @pytest.fixture
 def example_doc():
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return json.loads(EXAMPLE_INSTRUMENT.read_text(encoding="utf-8"))
 
 
 def test_example_instrument_imports_with_its_structure(db, example_doc):
-    instrument = instrument_import(EXAMPLE.read_bytes())
+    instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
     assert instrument.name_es.startswith("Instrumento de ejemplo — no validado")
     assert instrument.validated is False
     assert instrument.desired_change == "decrease"
@@ -82,7 +80,7 @@ def test_invalid_json_is_reported_with_its_position(db):
 
 
 def test_import_command(db, tmp_path, example_doc):
-    call_command("import_instrument", str(EXAMPLE))
+    call_command("import_instrument", str(EXAMPLE_INSTRUMENT))
     assert Instrument.objects.filter(code="ejemplo-tolerancia").exists()
     bad = tmp_path / "bad.json"
     doc = copy.deepcopy(example_doc)

@@ -1,6 +1,5 @@
 import datetime as dt
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,28 +8,12 @@ from django.utils import timezone
 from assessments.models import ResearchConsent, Response
 from assessments.scoring import ScoringKey
 from assessments.selectors import questionnaire_waves
-from assessments.services.instruments import instrument_import
 from assessments.services.responses import (
     research_consent_decide,
     response_draft_save,
     response_submit,
 )
 from tests.factories import SessionDeliveryFactory
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
-
-
-@pytest.fixture
-def instrument(db):
-    return instrument_import(EXAMPLE.read_bytes())
-
-
-@pytest.fixture
-def enrollment(cohort_setup, instrument):
-    course = cohort_setup["cohort"].course
-    course.pre_instrument = course.post_instrument = instrument
-    course.save()
-    return cohort_setup["enrollments"][0]
 
 
 def all_answers(instrument, value=4):

@@ -3,7 +3,6 @@ import json
 import uuid
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -26,22 +25,9 @@ from assessments.services.responses import (
 from courses.models import Enrollment
 from lms.roles import Role
 from tests.factories import EnrollmentFactory, SessionDeliveryFactory, person, site
+from tests.helpers import EXAMPLE_INSTRUMENT
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
 ALREADY_SENT = "You already sent this questionnaire; nothing new was recorded."
-
-
-@pytest.fixture
-def instrument(db):
-    return instrument_import(EXAMPLE.read_bytes())
-
-
-@pytest.fixture
-def enrollment(cohort_setup, instrument):
-    course = cohort_setup["cohort"].course
-    course.pre_instrument = course.post_instrument = instrument
-    course.save()
-    return cohort_setup["enrollments"][0]
 
 
 @pytest.fixture
@@ -536,7 +522,7 @@ def test_the_questionnaire_page_needs_the_same_queries_for_any_number_of_items(
 ):
     with CaptureQueriesContext(connection) as full:
         activist_client.get(url("answer", enrollment))
-    data = json.loads(EXAMPLE.read_bytes())
+    data = json.loads(EXAMPLE_INSTRUMENT.read_bytes())
     data["version"] = "short"
     data["items"] = [i for i in data["items"] if i["code"].startswith("tol_")]
     short = instrument_import(json.dumps(data).encode())

@@ -5,19 +5,15 @@ import csv
 import datetime as dt
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
-from pypdf import PdfReader
 
 from assessments.models import Response, Wave
-from assessments.services.instruments import instrument_import
 from certificates.models import Certificate
 from certificates.services import certificate_revoke, certificates_issue
 from courses.services.attendance import attendance_sheet_save
@@ -33,16 +29,11 @@ from tests.factories import (
     person,
     site,
 )
+from tests.helpers import en, pdf_text, submit_response
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
 # Values that would only reach a page if answers or scores leaked.
 SECRET_SCORE = 3.14159
 SECRET_ITEM = "tol_01"
-
-
-def en(name: str, *args) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def full_name(enrollment) -> str:
@@ -50,14 +41,11 @@ def full_name(enrollment) -> str:
 
 
 def submit(enrollment, instrument, wave: str) -> Response:
-    return Response.objects.create(
-        participant_code=enrollment.activist.profile.participant_code,
+    return submit_response(
         instrument=instrument,
         cohort=enrollment.cohort,
-        site=enrollment.cohort.cem.site,
+        code=enrollment.activist.profile.participant_code,
         wave=wave,
-        status=Response.Status.SUBMITTED,
-        submitted_at=timezone.now(),
         answers={SECRET_ITEM: 4, "nor_01": 2},
         scores={"tolerancia": SECRET_SCORE},
     )
@@ -95,11 +83,6 @@ def build_cohort(
         submit(enrollment, instrument, Wave.PRE)
     submit(enrollments[0], instrument, Wave.POST)
     return cohort, enrollments, deliveries, trainer
-
-
-@pytest.fixture
-def instrument(db):
-    return instrument_import(EXAMPLE.read_bytes())
 
 
 @pytest.fixture
@@ -310,12 +293,6 @@ def test_the_csv_has_one_row_per_activist_and_is_audited(client, world):
 
 
 TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \(UTC([+-]\d{2}:\d{2}), ([\w/]+)\)")
-
-
-def pdf_text(data: bytes) -> tuple[str, PdfReader]:
-    reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.split()), reader
 
 
 def test_the_pdf_states_what_when_by_whom_and_lists_every_activist(client, world):

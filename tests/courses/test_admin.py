@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
 from lms.models import AuditLogEntry
@@ -20,14 +19,7 @@ from tests.factories import (
     person,
     site,
 )
-
-
-def english(user):
-    """The admin speaks the user's preferred language (Spanish by default); assert on msgids."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+from tests.helpers import prefer_english
 
 
 @pytest.fixture
@@ -41,16 +33,6 @@ def arequipa(course):
     cohort = CohortFactory(course=course, cem=cem, name="Grupo Arequipa")
     enrollment = EnrollmentFactory(cohort=cohort)
     return {"cem": cem, "cohort": cohort, "enrollment": enrollment}
-
-
-@pytest.fixture
-def site_coordinator(db):
-    return person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo"))
-
-
-@pytest.fixture
-def national_coordinator(db):
-    return person(Role.COORDINATOR)
 
 
 def names_in(response) -> str:
@@ -68,7 +50,7 @@ def audit_entries(instance, action):
 
 
 def test_a_site_coordinator_lists_only_their_sites_cohorts(client, vmt, arequipa, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     html = names_in(client.get(reverse("cohorts:index")))
     assert vmt["cohort"].name in html
     assert "Grupo Arequipa" not in html
@@ -77,7 +59,7 @@ def test_a_site_coordinator_lists_only_their_sites_cohorts(client, vmt, arequipa
 def test_a_national_coordinator_lists_every_cohort_and_filters_by_site(
     client, vmt, arequipa, national_coordinator
 ):
-    client.force_login(english(national_coordinator))
+    client.force_login(prefer_english(national_coordinator))
     html = names_in(client.get(reverse("cohorts:index")))
     assert vmt["cohort"].name in html
     assert "Grupo Arequipa" in html
@@ -93,7 +75,7 @@ def test_a_national_coordinator_lists_every_cohort_and_filters_by_site(
 
 def test_cohorts_filter_by_status(client, vmt, arequipa, national_coordinator):
     Cohort.objects.filter(pk=arequipa["cohort"].pk).update(status=Cohort.Status.CLOSED)
-    client.force_login(english(national_coordinator))
+    client.force_login(prefer_english(national_coordinator))
     html = names_in(client.get(reverse("cohorts:index"), {"status": "closed"}))
     assert "Grupo Arequipa" in html
     assert vmt["cohort"].name not in html
@@ -101,7 +83,7 @@ def test_cohorts_filter_by_status(client, vmt, arequipa, national_coordinator):
 
 def test_another_sites_objects_answer_404(client, vmt, arequipa, session_page, site_coordinator):
     delivery = SessionDeliveryFactory(cohort=arequipa["cohort"], session=session_page)
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     for url in [
         reverse("cohorts:edit", args=[arequipa["cohort"].pk]),
         reverse("cohorts:delete", args=[arequipa["cohort"].pk]),
@@ -117,7 +99,7 @@ def test_another_sites_objects_answer_404(client, vmt, arequipa, session_page, s
 
 
 def test_a_post_to_another_sites_cohort_changes_nothing(client, vmt, arequipa, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     cohort = arequipa["cohort"]
     response = client.post(reverse("cohorts:edit", args=[cohort.pk]), {"name": "Hackeado"})
     assert response.status_code == 404
@@ -129,7 +111,7 @@ def test_a_post_to_another_sites_cohort_changes_nothing(client, vmt, arequipa, s
 def test_accreditors_trainers_and_activists_cannot_reach_the_admin(client, vmt, role):
     user = person(role, cem=vmt["cem"])
     assert not user.has_perm("wagtailadmin.access_admin")
-    client.force_login(english(user))
+    client.force_login(prefer_english(user))
     cohort = vmt["cohort"]
     for url in [
         reverse("wagtailadmin_home"),
@@ -148,7 +130,7 @@ def test_accreditors_trainers_and_activists_cannot_reach_the_admin(client, vmt, 
 
 
 def test_the_delivery_menu_shows_for_coordinators(client, vmt, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     html = names_in(client.get(reverse("wagtailadmin_home")))
     for label in ["Delivery", "Cohorts", "Enrollments", "Session deliveries", "CEMs"]:
         assert label in html
@@ -174,7 +156,7 @@ def cohort_form(course, cem, **changes):
 def test_a_site_coordinator_creates_a_cohort_only_at_their_site(
     client, course, vmt, arequipa, site_coordinator
 ):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     form = names_in(client.get(reverse("cohorts:add")))
     assert vmt["cem"].name in form
     assert "CEM Cerro Colorado" not in form
@@ -201,14 +183,14 @@ def test_trainer_choices_are_the_sites_trainers(client, vmt, site_coordinator):
     elsewhere = person(Role.TRAINER, cem=CEMFactory(site=site("iquitos")))
     elsewhere.first_name, elsewhere.last_name = "Trainer", "De Iquitos"
     elsewhere.save()
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     html = names_in(client.get(reverse("cohorts:edit", args=[vmt["cohort"].pk])))
     assert vmt["trainer"].get_full_name() in html
     assert "De Iquitos" not in html
 
 
 def test_the_cohort_page_links_to_its_actions(client, vmt, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     cohort = vmt["cohort"]
     html = names_in(client.get(reverse("cohorts:edit", args=[cohort.pk])))
     assert reverse("cohorts:generate_schedule", args=[cohort.pk]) in html
@@ -219,7 +201,7 @@ def test_the_cohort_page_links_to_its_actions(client, vmt, site_coordinator):
 
 def test_a_cohort_with_enrollments_is_not_deleted(client, vmt):
     admin = UserFactory(is_superuser=True)
-    client.force_login(english(admin))
+    client.force_login(prefer_english(admin))
     cohort = vmt["cohort"]
     response = client.post(reverse("cohorts:delete", args=[cohort.pk]))
     assert response.status_code == 302
@@ -230,7 +212,7 @@ def test_a_cohort_with_enrollments_is_not_deleted(client, vmt):
 
 
 def test_generating_the_schedule_creates_one_delivery_per_session(client, vmt, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     cohort = vmt["cohort"]
     url = reverse("cohorts:generate_schedule", args=[cohort.pk])
     assert "4" in names_in(client.get(url))
@@ -265,7 +247,7 @@ def test_generating_the_schedule_creates_one_delivery_per_session(client, vmt, s
 
 
 def test_the_schedule_needs_a_positive_interval(client, vmt, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     cohort = vmt["cohort"]
     response = client.post(
         reverse("cohorts:generate_schedule", args=[cohort.pk]),
@@ -281,7 +263,7 @@ def test_the_schedule_needs_a_positive_interval(client, vmt, site_coordinator):
 def test_creating_an_enrollment_in_the_admin_is_audited(client, vmt, arequipa, site_coordinator):
     activist = person(Role.ACTIVIST, cem=vmt["cem"])
     outsider = person(Role.ACTIVIST, cem=arequipa["cem"])
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     form = names_in(client.get(reverse("enrollments:add") + f"?cohort={vmt['cohort'].pk}"))
     assert activist.get_full_name() in form
     assert outsider.get_full_name() not in form
@@ -311,7 +293,7 @@ def test_creating_an_enrollment_in_the_admin_is_audited(client, vmt, arequipa, s
 def test_a_full_cohort_refuses_an_enrollment_with_a_message(client, vmt, site_coordinator):
     Cohort.objects.filter(pk=vmt["cohort"].pk).update(capacity=3)
     activist = person(Role.ACTIVIST, cem=vmt["cem"])
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     response = client.post(
         reverse("enrollments:add"),
         {
@@ -328,7 +310,7 @@ def test_a_full_cohort_refuses_an_enrollment_with_a_message(client, vmt, site_co
 
 def test_changing_an_enrollment_status_in_the_admin_is_audited(client, vmt, site_coordinator):
     enrollment = vmt["enrollments"][0]
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     response = client.post(
         reverse("enrollments:edit", args=[enrollment.pk]),
         {"status": "withdrawn", "status_on": "2026-04-10"},
@@ -343,7 +325,7 @@ def test_changing_an_enrollment_status_in_the_admin_is_audited(client, vmt, site
 
 
 def test_enrollments_list_is_scoped_and_filters_by_cohort(client, vmt, arequipa, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     html = names_in(client.get(reverse("enrollments:index")))
     for enrollment in vmt["enrollments"]:
         assert enrollment.activist.get_full_name() in html
@@ -356,7 +338,7 @@ def test_an_enrollment_with_attendance_is_not_deleted(client, vmt, session_page)
     enrollment = vmt["enrollments"][0]
     delivery = SessionDeliveryFactory(cohort=vmt["cohort"], session=vmt["sessions"][0])
     AttendanceRecordFactory(delivery=delivery, enrollment=enrollment)
-    client.force_login(english(admin))
+    client.force_login(prefer_english(admin))
     response = client.post(reverse("enrollments:delete", args=[enrollment.pk]))
     assert response.status_code == 302
     assert Enrollment.objects.filter(pk=enrollment.pk).exists()
@@ -368,7 +350,7 @@ def test_deleting_an_enrollment_without_attendance_is_audited(client, vmt):
     admin = UserFactory(is_superuser=True)
     enrollment = vmt["enrollments"][0]
     pk = enrollment.pk
-    client.force_login(english(admin))
+    client.force_login(prefer_english(admin))
     response = client.post(reverse("enrollments:delete", args=[pk]))
     assert response.status_code == 302
     assert not Enrollment.objects.filter(pk=pk).exists()
@@ -384,7 +366,7 @@ def test_deleting_an_enrollment_without_attendance_is_audited(client, vmt):
 
 
 def test_creating_and_editing_a_delivery_in_the_admin_is_audited(client, vmt, site_coordinator):
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     session = vmt["sessions"][1]
     response = client.post(
         reverse("session_deliveries:add"),
@@ -434,7 +416,7 @@ def test_a_delivery_needs_a_session_of_the_cohorts_course(
 
     other_course = CoursePageFactory(parent=curriculum_index)
     foreign_session = SessionPageFactory(parent=other_course)
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     response = client.post(
         reverse("session_deliveries:add"),
         {
@@ -453,7 +435,7 @@ def test_a_delivery_with_attendance_is_not_deleted(client, vmt):
     admin = UserFactory(is_superuser=True)
     delivery = SessionDeliveryFactory(cohort=vmt["cohort"], session=vmt["sessions"][0])
     AttendanceRecordFactory(delivery=delivery, enrollment=vmt["enrollments"][0])
-    client.force_login(english(admin))
+    client.force_login(prefer_english(admin))
 
     assert client.get(reverse("session_deliveries:delete", args=[delivery.pk])).status_code == 302
     response = client.post(reverse("session_deliveries:delete", args=[delivery.pk]))
@@ -468,7 +450,7 @@ def test_a_delivery_with_attendance_is_not_deleted(client, vmt):
 
 def test_coordinators_cannot_delete_at_all(client, vmt, site_coordinator):
     delivery = SessionDeliveryFactory(cohort=vmt["cohort"], session=vmt["sessions"][0])
-    client.force_login(english(site_coordinator))
+    client.force_login(prefer_english(site_coordinator))
     response = client.post(reverse("session_deliveries:delete", args=[delivery.pk]))
     assert response.status_code == 302  # permission denied: back to the dashboard
     assert SessionDelivery.objects.filter(pk=delivery.pk).exists()
@@ -480,7 +462,7 @@ def test_editing_a_cohort_keeps_a_trainer_who_is_not_a_trainer_of_the_site(clien
     cohort = vmt["cohort"]
     coordinator_trainer = person(Role.COORDINATOR, site_=vmt["cem"].site)
     cohort.trainers.add(coordinator_trainer)
-    editor = english(person(Role.COORDINATOR, site_=vmt["cem"].site))
+    editor = prefer_english(person(Role.COORDINATOR, site_=vmt["cem"].site))
     client.force_login(editor)
     response = client.post(
         reverse("cohorts:edit", args=[cohort.pk]),

@@ -37,24 +37,19 @@ def cohort(cohort_setup):
     return cohort_setup["cohort"]
 
 
-@pytest.fixture
-def coordinator(db):
-    return person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo"))
-
-
 def run(cohort, data, actor=None):
     with translation.override("en"):
         return roster_import(actor=actor, cohort=cohort, data=data)
 
 
-def test_a_utf8_file_creates_people_profiles_and_enrollments(cohort, coordinator):
+def test_a_utf8_file_creates_people_profiles_and_enrollments(cohort, site_coordinator):
     before = counts()
     data = roster(
         ["María Elena", "Quispe Mamani", "F", "1990", "CEM Villa María"],
         ["Juan", "Pérez", "Hombre", "1999", "cem jose galvez"],
         bom=True,
     )
-    result = run(cohort, data, actor=coordinator)
+    result = run(cohort, data, actor=site_coordinator)
 
     assert result.ok, result.problems
     assert (result.created_people, result.reused_people) == (2, 0)
@@ -78,7 +73,7 @@ def test_a_utf8_file_creates_people_profiles_and_enrollments(cohort, coordinator
     entry = AuditLogEntry.objects.get(
         content_type__model="enrollment", object_id=str(enrollment.pk), action="create"
     )
-    assert entry.actor == coordinator
+    assert entry.actor == site_coordinator
 
 
 def test_a_latin1_semicolon_file_with_accents_imports(cohort):
@@ -335,8 +330,8 @@ def english(user):
     return user
 
 
-def test_the_admin_shows_the_report_per_row_and_saves_nothing(client, cohort, coordinator):
-    client.force_login(english(coordinator))
+def test_the_admin_shows_the_report_per_row_and_saves_nothing(client, cohort, site_coordinator):
+    client.force_login(english(site_coordinator))
     before = counts()
     response = upload(
         client,
@@ -357,8 +352,8 @@ def test_the_admin_shows_the_report_per_row_and_saves_nothing(client, cohort, co
     assert counts() == before
 
 
-def test_the_admin_page_is_in_spanish_by_default(client, cohort, coordinator):
-    client.force_login(coordinator)
+def test_the_admin_page_is_in_spanish_by_default(client, cohort, site_coordinator):
+    client.force_login(site_coordinator)
     response = client.get(reverse("cohorts:import_roster", args=[cohort.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -366,8 +361,8 @@ def test_the_admin_page_is_in_spanish_by_default(client, cohort, coordinator):
     assert "Grupos" in html  # the breadcrumb to the cohorts, from the Spanish catalogue
 
 
-def test_the_admin_imports_a_good_file_and_lists_the_enrollments(client, cohort, coordinator):
-    client.force_login(english(coordinator))
+def test_the_admin_imports_a_good_file_and_lists_the_enrollments(client, cohort, site_coordinator):
+    client.force_login(english(site_coordinator))
     data = roster(
         ["María", "Ñahui", "F", "1980", "CEM Villa María"], delimiter=";", encoding="cp1252"
     )

@@ -6,17 +6,12 @@ the assertions."""
 import datetime as dt
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.models import AttendanceRecord, Enrollment
 from courses.services.attendance import attendance_sheet_save
 from tests.factories import CohortFactory, EnrollmentFactory, SessionDeliveryFactory
-
-
-def en(name: str, *args) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
+from tests.helpers import en
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
 from courses.services.attendance import absence_announce, attendance_sheet_save
@@ -23,11 +23,7 @@ from tests.factories import (
     person,
     site,
 )
-
-
-def en(name: str, *args) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
+from tests.helpers import en
 
 
 @pytest.fixture

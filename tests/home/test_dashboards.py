@@ -1,7 +1,6 @@
 """The per-role dashboard at /panel/: sections per role, scope, privacy and query counts."""
 
 import datetime as dt
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -33,8 +32,8 @@ from tests.factories import (
     person,
     site,
 )
+from tests.helpers import EXAMPLE_INSTRUMENT, submit_response
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "assessments/instruments/ejemplo_tolerancia.json"
 VMT, AQP = "villa-maria-del-triunfo", "arequipa"
 SECTIONS = ("dash-activist", "dash-trainer", "dash-coordinator", "dash-accreditor")
 
@@ -46,7 +45,7 @@ SECTIONS = ("dash-activist", "dash-trainer", "dash-coordinator", "dash-accredito
 def world(course):
     """A four-session course with a questionnaire, a CEM at Villa María del Triunfo and one at
     Arequipa, and one person of each role. Cohorts are added with :func:`grow`."""
-    instrument = instrument_import(EXAMPLE.read_bytes())
+    instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
     course.pre_instrument = course.post_instrument = instrument
     course.save()
     vmt = CEMFactory(site=site(VMT), name="CEM Villa María")
@@ -78,20 +77,13 @@ def _name(world, enrollment) -> None:
 
 
 def submit(world, enrollment, wave: str, value: int) -> Response:
-    answers = dict.fromkeys(world.codes, value)
-    return Response.objects.create(
-        participant_code=enrollment.activist.profile.participant_code,
+    return submit_response(
         instrument=world.instrument,
+        key=world.key,
         cohort=enrollment.cohort,
-        site=enrollment.cohort.cem.site,
+        code=enrollment.activist.profile.participant_code,
         wave=wave,
-        sex="M",
-        generation="20-29",
-        status=Response.Status.SUBMITTED,
-        answers=answers,
-        scores=world.key.scores(answers),
-        scoring_key_version=world.key.version,
-        submitted_at=timezone.now(),
+        answers=dict.fromkeys(world.codes, value),
     )
 
 

@@ -37,10 +37,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "journeys"
 PASSWORD = "demo12345"
-# Activists often browse on prepaid mobile data: every page they see stays under 100 KB.
-ACTIVIST_BUDGET = 100 * 1024
-PHONE = {"width": 390, "height": 844}
-SMALL_PHONE = {"width": 360, "height": 740}
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
 # this machine's closed network refuses.
 CHROMIUM_ARGS = [

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.journeys.conftest import ACTIVIST_BUDGET
+from tests.helpers import ACTIVIST_BUDGET
 
 pytestmark = pytest.mark.journey
 

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from tests.journeys.conftest import ACTIVIST_BUDGET, PHONE
+from tests.helpers import ACTIVIST_BUDGET, PHONE
 
 pytestmark = pytest.mark.journey
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.journeys.conftest import SMALL_PHONE
+from tests.helpers import SMALL_PHONE
 
 pytestmark = pytest.mark.journey
 

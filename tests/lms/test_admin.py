@@ -3,20 +3,12 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 from wagtail.admin.viewsets import viewsets
-from wagtail.users.models import UserProfile
 
 from lms.audit import audit_record, model_snapshot
 from lms.models import CEM, AuditLogEntry, ParticipantProfile
 from lms.roles import Role
 from tests.factories import CEMFactory, UserFactory, person, site
-
-
-def english(user):
-    """The admin speaks the user's preferred language (Spanish by default); assert on msgids."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+from tests.helpers import prefer_english
 
 
 @pytest.fixture
@@ -28,13 +20,13 @@ def cems(db):
 
 
 @pytest.fixture
-def site_coordinator(db):
-    return english(person(Role.COORDINATOR, site_=site("villa-maria-del-triunfo")))
+def site_coordinator(site_coordinator):
+    return prefer_english(site_coordinator)
 
 
 @pytest.fixture
-def national_coordinator(db):
-    return english(person(Role.COORDINATOR))
+def national_coordinator(national_coordinator):
+    return prefer_english(national_coordinator)
 
 
 def html_of(response) -> str:

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.models import SessionDelivery
@@ -19,11 +18,7 @@ from tests.factories import (
     person,
     site,
 )
-
-
-def en(name: str) -> str:
-    with translation.override("en"):
-        return reverse(name)
+from tests.helpers import en
 
 
 def log(*, actor, instance, site_id, when=None, action="create", before=None, after=None):

@@ -1,0 +1,173 @@
+"""Utilities the tests share. Fixtures live in the conftest.py files; factories in factories.py.
+
+No test module imports another test module: what two of them need is here.
+"""
+
+import io
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: The example instrument written for the platform (not validated), as its `cem-instrument/1` file.
+EXAMPLE_INSTRUMENT = ROOT / "assessments/instruments/ejemplo_tolerancia.json"
+
+# --- Languages -------------------------------------------------------------------------------
+
+
+def en(name: str, *args) -> str:
+    """The English URL (/en/…) of a view: pages read on it show the msgids, so assertions on
+    text survive the Spanish translation."""
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def prefer_english(user):
+    """The Wagtail admin speaks the user's preferred language (Spanish by default)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> tuple[str, PdfReader]:
+    """The text of every page with its whitespace normalised, and the parsed document."""
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.split()), reader
+
+
+# --- Questionnaire responses -----------------------------------------------------------------
+
+
+def submit_response(
+    *,
+    instrument,
+    cohort,
+    code: str,
+    wave: str,
+    answers: dict,
+    key=None,
+    scores: dict | None = None,
+    sex: str = "M",
+    generation: str = "20-29",
+):
+    """A submitted response stored directly (the questionnaire screens have their own tests).
+    With a scoring `key` the scores are computed from the answers; else `scores` is stored."""
+    from assessments.models import Response
+
+    return Response.objects.create(
+        participant_code=code,
+        instrument=instrument,
+        cohort=cohort,
+        site=cohort.cem.site,
+        wave=wave,
+        sex=sex,
+        generation=generation,
+        status=Response.Status.SUBMITTED,
+        answers=answers,
+        scores=key.scores(answers) if key is not None else (scores or {}),
+        scoring_key_version=key.version if key is not None else "",
+        submitted_at=timezone.now(),
+    )
+
+
+# A pre/post dataset with known answers (analytics and exports). Raw answers to the five
+# tolerance items: (pre, post); None = "prefer not to answer"; a list shorter than five leaves
+# the last items unanswered; post None = no exit response.
+TOL = ("tol_01", "tol_02", "tol_03", "tol_04", "tol_05")  # tol_03 is reverse-coded
+TOLERANCE = {
+    # Villa María del Triunfo, cohort "Grupo Norte": 6 complete pairs, 1 without exit
+    # questionnaire, 1 whose exit answers are too few to score (3 of 5 < 80 %).
+    "norte": [
+        ([4, 5, 2, 4, 5], [2, 3, 4, 2, 3]),
+        ([5, 4, 1, 5, 4], [3, 3, 3, 3, 2]),
+        ([3, 4, 3, 3, 4], [3, 3, 3, 2, 3]),
+        ([4, 4, 2, 3, 5], [4, 4, 2, 3, 4]),
+        ([2, 3, 4, 2, 2], [2, 2, 4, 1, 2]),
+        ([5, 5, 1, 4, None], [2, 3, 5, 2, 2]),
+        ([4, 4, 2, 4, 4], None),
+        ([3, 3, 3, 3, 3], [2, 2, 2]),
+    ],
+    # Villa María del Triunfo, cohort "Grupo Sur": 4 pairs, must be suppressed.
+    "sur": [
+        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
+        ([3, 3, 3, 3, 3], [2, 2, 4, 2, 2]),
+        ([5, 5, 1, 5, 5], [4, 4, 2, 4, 4]),
+        ([2, 2, 4, 2, 2], [2, 2, 4, 2, 2]),
+    ],
+    # Arequipa, cohort "Grupo Misti": 5 pairs.
+    "misti": [
+        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
+        ([5, 5, 1, 5, 5], [4, 4, 2, 4, 4]),
+        ([3, 3, 3, 3, 3], [3, 3, 3, 3, 2]),
+        ([4, 3, 2, 4, 3], [2, 2, 4, 2, 2]),
+        ([2, 2, 4, 2, 2], [2, 2, 4, 2, 3]),
+    ],
+    # Arequipa, cohort "Grupo Oeste": 3 pairs, suppressed too. With two groups hidden the
+    # others stay visible (a lone hidden group would also hide the smallest visible one).
+    "oeste": [
+        ([4, 4, 2, 4, 4], [3, 3, 3, 3, 3]),
+        ([3, 3, 3, 3, 3], [3, 3, 3, 3, 3]),
+        ([5, 4, 1, 5, 5], [4, 4, 2, 4, 4]),
+    ],
+}
+COHORTS = {
+    "norte": ("Grupo Norte", "villa-maria-del-triunfo"),
+    "sur": ("Grupo Sur", "villa-maria-del-triunfo"),
+    "misti": ("Grupo Misti", "arequipa"),
+    "oeste": ("Grupo Oeste", "arequipa"),
+}
+
+
+def answers_from(tolerance: list, instrument_codes: list[str]) -> dict:
+    """Every other item answered 3; the tolerance items as given (None kept as null)."""
+    answers = {code: 3 for code in instrument_codes if code not in TOL}
+    for code, value in zip(TOL, tolerance, strict=False):
+        answers[code] = value
+    return answers
+
+
+def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
+    """Import the example instrument, enrol one activist per answer row and store the
+    submitted pre/post responses. Returns instrument, key, cohorts and enrollments."""
+    from assessments.scoring import ScoringKey
+    from assessments.services.instruments import instrument_import
+    from tests.factories import CEMFactory, CohortFactory, EnrollmentFactory, site
+
+    instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
+    key = ScoringKey.for_instrument(instrument)
+    codes = list(instrument.items.values_list("code", flat=True))
+    made = {"instrument": instrument, "key": key, "cohorts": {}, "enrollments": {}}
+    for name, rows in tolerance.items():
+        label, site_slug = cohorts[name]
+        cem = CEMFactory(site=site(site_slug), name=f"CEM {label}")
+        cohort = CohortFactory(course=course, cem=cem, name=label)
+        made["cohorts"][name] = cohort
+        made["enrollments"][name] = []
+        for i, (pre, post) in enumerate(rows):
+            enrollment = EnrollmentFactory(cohort=cohort)
+            made["enrollments"][name].append(enrollment)
+            code = enrollment.activist.profile.participant_code
+            sex = "M" if i % 2 == 0 else "F"
+            common = {"instrument": instrument, "key": key, "code": code, "cohort": cohort}
+            submit_response(**common, wave="pre", answers=answers_from(pre, codes), sex=sex)
+            if post is not None:
+                submit_response(**common, wave="post", answers=answers_from(post, codes), sex=sex)
+    return made
+
+
+# --- Browser journeys ------------------------------------------------------------------------
+
+# Activists often browse on prepaid mobile data: every page they see stays under 100 KB.
+ACTIVIST_BUDGET = 100 * 1024
+PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
