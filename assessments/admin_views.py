@@ -22,6 +22,7 @@ from assessments.services.instruments import (
     instrument_export,
     instrument_import,
 )
+from lms.downloads import attachment_response, safe_filename
 
 MAX_INSTRUMENT_BYTES = 1024 * 1024
 
@@ -106,10 +107,11 @@ def instrument_download(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "assessments.view_instrument")
     instrument = get_object_or_404(Instrument, pk=pk)
     document = json.dumps(instrument_export(instrument), ensure_ascii=False, indent=2)
-    response = HttpResponse(document + "\n", content_type="application/json; charset=utf-8")
-    filename = f"{instrument.code}-{instrument.version}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(
+        document + "\n",
+        filename=safe_filename(instrument.code, instrument.version, extension="json"),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def admin_urls():

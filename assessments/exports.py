@@ -14,8 +14,6 @@ that table is never exported. Every export is written to the audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Instrument, Item, Response, Wave
 from lms.audit import audit_record
+from lms.downloads import CSV_MIMETYPE, csv_document, safe_filename, spreadsheet_text
 from lms.models import AuditLogEntry, ParticipantProfile
 
 #: Declared missing code for "prefer not to answer" (an answer stored as null).
 PREFER_NOT_TO_ANSWER = -9
-MIMETYPE = "text/csv; charset=utf-8"
 DICTIONARY_COLUMNS = (
     "variable",
     "form",
@@ -45,8 +43,6 @@ DICTIONARY_COLUMNS = (
     "note",
 )
 METADATA_FORM = "metadata"
-# Characters that make spreadsheet programs read a text cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -91,11 +87,6 @@ def _form_name(instrument: Instrument) -> str:
 
 def _choices(pairs) -> str:
     return " | ".join(f"{value}, {label}" for value, label in pairs)
-
-
-def _safe_text(value: str) -> str:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    return f"'{value}" if value and value.startswith(_FORMULA_START) else value
 
 
 def export_variables(instrument: Instrument, items: list[Item] | None = None) -> list[Variable]:
@@ -204,14 +195,6 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
     return variables
 
 
-def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def _answer_cell(answers: dict, code: str) -> object:
     if code not in answers:
         return ""
@@ -224,7 +207,8 @@ def _score_cell(value: object) -> object:
 
 
 def export_filename(instrument: Instrument, kind: str) -> str:
-    return f"{variable_name(instrument.code)}_v{instrument.version}_{kind}.csv"
+    stem = f"{variable_name(instrument.code)}_v{instrument.version}_{kind}"
+    return safe_filename(stem, extension="csv")
 
 
 def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
@@ -254,9 +238,9 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
         scores = scores or {}
         out.append(
             [
-                _safe_text(code),
+                spreadsheet_text(code),
                 cohort_id,
-                _safe_text(cohort_name),
+                spreadsheet_text(cohort_name),
                 site,
                 generation,
                 sex,
@@ -270,8 +254,8 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
         )
     return ExportFile(
         filename=export_filename(instrument, "respuestas"),
-        mimetype=MIMETYPE,
-        content=_csv_bytes([v.name for v in variables], out),
+        mimetype=CSV_MIMETYPE,
+        content=csv_document([v.name for v in variables], out),
         rows=len(out),
     )
 
@@ -280,8 +264,8 @@ def dictionary_csv(*, instrument: Instrument) -> ExportFile:
     variables = export_variables(instrument)
     return ExportFile(
         filename=export_filename(instrument, "diccionario"),
-        mimetype=MIMETYPE,
-        content=_csv_bytes(
+        mimetype=CSV_MIMETYPE,
+        content=csv_document(
             list(DICTIONARY_COLUMNS),
             [[v.as_row()[c] for c in DICTIONARY_COLUMNS] for v in variables],
         ),

@@ -29,16 +29,10 @@ from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFontFace  # noqa: E402
 from reportlab.pdfgen import canvas as rl_canvas  # noqa: E402
 
-from certificates import rendering  # noqa: E402
-from certificates.rendering import (  # noqa: E402
-    FONT_BOLD,
-    FONT_ITALIC,
-    FONT_REGULAR,
-    CertificateContent,
-    CertificatePdfRenderer,
-    draw_qr_matrix,
-    qr_matrix,
-)
+from certificates.pdf import fonts  # noqa: E402
+from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR  # noqa: E402
+from certificates.pdf.qr import draw_qr_matrix, qr_matrix  # noqa: E402
+from certificates.rendering import CertificateContent, CertificatePdfRenderer  # noqa: E402
 
 FIRST_NAMES = (
     "María", "José", "Ángela", "Ñusta", "Rocío", "Raúl", "Inés", "Jesús", "Lucía", "Túpac",
@@ -228,7 +222,7 @@ def main() -> None:
         f"per certificate ({total:.2f} ms): "
         + ", ".join(f"{name} {ms:.2f} ms ({ms / total:.0%})" for name, ms in parts.items())
     )
-    print(f"distinct font subsets memoised: {len(rendering._SUBSET_CACHE)}")
+    print(f"distinct font subsets memoised: {len(fonts._SUBSET_CACHE)}")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ as "submitted: yes/no": answers and scores are never read from the database.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +19,6 @@ from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet,
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 
 from assessments.models import ResearchConsent, Response, Wave
 from certificates.acta import (
@@ -29,19 +26,20 @@ from certificates.acta import (
     ActaContent,
     ActaPdfRenderer,
     ActaSession,
+    acta_filename,
 )
 from certificates.models import Certificate
 from certificates.selectors import Eligibility, cohort_eligibility
 from courses.models import AttendanceRecord, Cohort, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary, cohorts_supervised_by
 from lms.audit import audit_record
+from lms.downloads import CSV_MIMETYPE, csv_document, spreadsheet_text
 from lms.models import AuditLogEntry
 from lms.roles import Role, user_roles
 
 #: Roles that read completion evidence (superusers too). Trainers and activists do not.
 EVIDENCE_ROLES = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 # Stable, machine-readable column names (as in the questionnaire exports).
 CSV_COLUMNS = (
     "participant_code",
@@ -70,8 +68,6 @@ CSV_COLUMNS = (
     "certificate_revoked_at",
     "certificate_revoked_reason",
 )
-# Characters that make spreadsheet programs read a text cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def reads_evidence(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -481,10 +477,6 @@ def cohort_evidence(cohort: Cohort) -> CohortEvidence:
 # --------------------------------------------------------------------------------------------
 
 
-def _csv_text(value: str) -> str:
-    return f"'{value}" if value and value.startswith(_FORMULA_START) else value
-
-
 def _iso(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -497,52 +489,44 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _filename(evidence: CohortEvidence, extension: str) -> str:
-    course_code = slugify(evidence.course.code) or "curso"
-    return f"acta-{course_code}-grupo-{evidence.cohort.pk}.{extension}"
-
-
 def acta_csv(evidence: CohortEvidence) -> tuple[str, str, bytes]:
     """One row per activist; UTF-8 with a byte-order mark so that Excel shows the accents."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
+    rows = []
     for activist in evidence.activists:
         enrollment, summary = activist.enrollment, activist.attendance
         certificate = activist.certificate
-        writer.writerow(
-            {
-                "participant_code": activist.participant_code,
-                "full_name": _csv_text(activist.full_name),
-                "enrollment_status": enrollment.status,
-                "enrolled_on": _iso(enrollment.enrolled_on),
-                "completed_on": _iso(enrollment.completed_on),
-                "withdrawn_on": _iso(enrollment.withdrawn_on),
-                "consent_version": _csv_text(enrollment.consent_version),
-                "consent_given_at": _iso(enrollment.consent_given_at),
-                "consent_method": enrollment.consent_method,
-                "sessions_attended": summary.attended,
-                "sessions_scheduled": summary.scheduled,
-                "sessions_held": summary.held,
-                "attendance_percent": f"{summary.percent:.1f}",
-                "attendance_rule_met": _yes_no(activist.attendance_rule_met),
-                "sessions_attended_list": " ".join(str(n) for n in activist.sessions_attended),
-                "attendance_edits": activist.edit_count,
-                "entry_questionnaire": _yes_no(activist.entry_submitted),
-                "exit_questionnaire": _yes_no(activist.exit_submitted),
-                "questionnaires_declined": _yes_no(activist.questionnaires_declined),
-                "eligible": _yes_no(activist.eligibility.eligible),
-                "certificate_code": certificate.code if certificate else "",
-                "certificate_status": certificate.status if certificate else "",
-                "certificate_issued_on": _iso(certificate.issued_on if certificate else None),
-                "certificate_revoked_at": _iso(certificate.revoked_at if certificate else None),
-                "certificate_revoked_reason": _csv_text(
-                    certificate.revoked_reason if certificate else ""
-                ),
-            }
-        )
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _filename(evidence, "csv"), CSV_MIMETYPE, data
+        row = {
+            "participant_code": activist.participant_code,
+            "full_name": spreadsheet_text(activist.full_name),
+            "enrollment_status": enrollment.status,
+            "enrolled_on": _iso(enrollment.enrolled_on),
+            "completed_on": _iso(enrollment.completed_on),
+            "withdrawn_on": _iso(enrollment.withdrawn_on),
+            "consent_version": spreadsheet_text(enrollment.consent_version),
+            "consent_given_at": _iso(enrollment.consent_given_at),
+            "consent_method": enrollment.consent_method,
+            "sessions_attended": summary.attended,
+            "sessions_scheduled": summary.scheduled,
+            "sessions_held": summary.held,
+            "attendance_percent": f"{summary.percent:.1f}",
+            "attendance_rule_met": _yes_no(activist.attendance_rule_met),
+            "sessions_attended_list": " ".join(str(n) for n in activist.sessions_attended),
+            "attendance_edits": activist.edit_count,
+            "entry_questionnaire": _yes_no(activist.entry_submitted),
+            "exit_questionnaire": _yes_no(activist.exit_submitted),
+            "questionnaires_declined": _yes_no(activist.questionnaires_declined),
+            "eligible": _yes_no(activist.eligibility.eligible),
+            "certificate_code": certificate.code if certificate else "",
+            "certificate_status": certificate.status if certificate else "",
+            "certificate_issued_on": _iso(certificate.issued_on if certificate else None),
+            "certificate_revoked_at": _iso(certificate.revoked_at if certificate else None),
+            "certificate_revoked_reason": spreadsheet_text(
+                certificate.revoked_reason if certificate else ""
+            ),
+        }
+        rows.append([row[column] for column in CSV_COLUMNS])
+    filename = acta_filename(evidence.course.code, evidence.cohort.pk, "csv")
+    return filename, CSV_MIMETYPE, csv_document(CSV_COLUMNS, rows)
 
 
 def _absolute(name: str, *args) -> str:

@@ -6,39 +6,32 @@ never touches the database::
     filename, content_type, data = ActaPdfRenderer().render(content)
 
 The acta is a formal record produced in Spanish whatever the language of the interface, so its
-fixed phrases live here (as in :mod:`certificates.rendering`), not in the gettext catalogue. It
-reuses the certificate's embedded TrueType fonts. A4 portrait; the tables run over as many
-pages as needed and repeat their header row on each page.
+fixed phrases live here (as in :mod:`certificates.rendering`), not in the gettext catalogue;
+the sentences of the completion rule arrive already written in Spanish. It shares the
+certificate's toolkit (:mod:`certificates.pdf`): fonts, colours, dates, file names. A4
+portrait; the tables run over as many pages as needed and repeat their header row on each
+page.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from certificates.rendering import (
-    ACCENT,
-    CONTENT_TYPE,
-    FONT_BOLD,
-    FONT_ITALIC,
-    FONT_REGULAR,
-    INK,
-    MUTED,
-    format_date,
-    register_fonts,
-)
+from certificates.pdf.base import ACCENT, INK, MUTED, PdfRenderer
+from certificates.pdf.filenames import filename_part, safe_filename
+from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR
+from certificates.pdf.text import format_date, format_timestamp
 
-__all__ = ["ActaActivist", "ActaContent", "ActaPdfRenderer", "ActaSession", "format_timestamp"]
+__all__ = ["ActaActivist", "ActaContent", "ActaPdfRenderer", "ActaSession", "acta_filename"]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -52,7 +45,6 @@ SESSION_STATUS = {"scheduled": "Programada", "held": "Realizada", "cancelled": "
 ATTENDANCE_STATUS = {"P": "Presente", "L": "Tardanza", "E": "Justificada", "A": "Ausente"}
 CERTIFICATE_STATUS = {"valid": "Válido", "revoked": "Revocado"}
 
-_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12
 
@@ -138,12 +130,10 @@ class ActaContent:
             raise ValueError("produced_at must be an aware datetime")
 
 
-def format_timestamp(value: datetime) -> str:
-    """``2026-03-15 14:05:09 (UTC-05:00, America/Lima)``: unambiguous, with its time zone."""
-    offset = value.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}" if offset else "+00:00"
-    zone = getattr(value.tzinfo, "key", None) or value.tzname() or ""
-    return f"{value:%Y-%m-%d %H:%M:%S} (UTC{offset}{', ' + zone if zone else ''})"
+def acta_filename(course_code: str, cohort_id: int, extension: str) -> str:
+    """``acta-masc-101-grupo-7.pdf``: the same name for the PDF and the CSV of a cohort."""
+    code = filename_part(course_code).lower() or "curso"
+    return safe_filename("acta", code, "grupo", cohort_id, extension=extension)
 
 
 def _yes_no(value: bool) -> str:
@@ -172,18 +162,11 @@ def completion_rule_text(content: ActaContent) -> str:
     return " ".join(parts)
 
 
-class ActaPdfRenderer:
+class ActaPdfRenderer(PdfRenderer):
     """Renders an :class:`ActaContent` to a multi-page A4 portrait PDF."""
 
-    content_type = CONTENT_TYPE
-
     def __init__(self) -> None:
-        register_fonts()
-        # Paragraph markup (<b>, <i>) needs the family; mapping again is harmless.
-        addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
-        addMapping(FONT_REGULAR, 1, 0, FONT_BOLD)
-        addMapping(FONT_REGULAR, 0, 1, FONT_ITALIC)
-        addMapping(FONT_REGULAR, 1, 1, FONT_BOLD)
+        super().__init__()
         self.styles = {
             "title": ParagraphStyle(
                 "title", fontName=FONT_BOLD, fontSize=18, leading=22, textColor=ACCENT
@@ -220,12 +203,7 @@ class ActaPdfRenderer:
     # Public API ---------------------------------------------------------------------------
 
     def filename(self, content: ActaContent) -> str:
-        code = _FILENAME_UNSAFE.sub("-", content.course_code).strip("-").lower() or "curso"
-        return f"acta-{code}-grupo-{content.cohort_id}.pdf"
-
-    def render(self, content: ActaContent) -> tuple[str, str, bytes]:
-        """Return ``(filename, content_type, pdf_bytes)``."""
-        return self.filename(content), self.content_type, self.render_bytes(content)
+        return acta_filename(content.course_code, content.cohort_id, "pdf")
 
     def render_bytes(self, content: ActaContent) -> bytes:
         buffer = io.BytesIO()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certificates.badges import open_badge_credential, revocation_list
 from certificates.models import Certificate
+from certificates.rendering import CONTENT_TYPE, certificate_filename
 from certificates.selectors import certificates_visible_to, cohort_eligibility
 from certificates.services import (
     certificate_render,
@@ -22,6 +23,7 @@ from certificates.services import (
 )
 from courses.models import CoursePage
 from courses.selectors.delivery import cohorts_managed_by, cohorts_supervised_by
+from lms.downloads import attachment_response
 from lms.roles import Role, has_role
 
 
@@ -48,11 +50,10 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
     if not certificate.pdf:
         certificate_render(certificate_id=certificate.pk)  # a worker was late: render now
         certificate.refresh_from_db()
-    return FileResponse(
+    return attachment_response(
         certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"certificado-{certificate.code}.pdf",
-        content_type="application/pdf",
+        filename=certificate_filename(certificate.code),
+        content_type=CONTENT_TYPE,
     )
 
 

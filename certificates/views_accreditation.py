@@ -21,6 +21,7 @@ from certificates.accreditation import (
     reads_evidence,
 )
 from courses.models import Cohort
+from lms.downloads import attachment_response
 
 
 def _require_evidence_reader(request: HttpRequest) -> None:
@@ -58,10 +59,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def _download(request: HttpRequest, cohort_id: int, kind: str) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
     filename, mimetype, data = acta_export(actor=request.user, cohort=cohort, kind=kind)
-    response = HttpResponse(data, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment_response(data, filename=filename, content_type=mimetype)
 
 
 @login_required

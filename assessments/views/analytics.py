@@ -36,6 +36,7 @@ from assessments.selectors_analytics import (
     cohort_display_names,
     submitted_responses,
 )
+from lms.downloads import attachment_response
 
 SUPPRESSED = "—"
 
@@ -332,10 +333,9 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         filters=filters,
         site_id=filters["site"],
     )
-    response = HttpResponse(export.content, content_type=export.mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment_response(
+        export.content, filename=export.filename, content_type=export.mimetype
+    )
 
 
 @login_required
