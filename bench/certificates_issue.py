@@ -38,8 +38,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
+from certificates.issuance.services import certificates_issue  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
-from certificates.services import certificates_issue  # noqa: E402
 from lms.roles import Role  # noqa: E402
 from tests.factories import (  # noqa: E402
     CEMFactory,

@@ -29,10 +29,10 @@ from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFontFace  # noqa: E402
 from reportlab.pdfgen import canvas as rl_canvas  # noqa: E402
 
+from certificates.documents.certificate import CertificateContent, CertificatePdfRenderer  # noqa: E402
 from certificates.pdf import fonts  # noqa: E402
 from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR  # noqa: E402
 from certificates.pdf.qr import draw_qr_matrix, qr_matrix  # noqa: E402
-from certificates.rendering import CertificateContent, CertificatePdfRenderer  # noqa: E402
 
 FIRST_NAMES = (
     "María", "José", "Ángela", "Ñusta", "Rocío", "Raúl", "Inés", "Jesús", "Lucía", "Túpac",

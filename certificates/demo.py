@@ -3,8 +3,8 @@
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from certificates.issuance.services import certificate_revoke, certificates_issue
 from certificates.models import Certificate
-from certificates.services import certificate_revoke, certificates_issue
 from courses.models import Cohort
 
 DEMO_REVOCATION_REASON = "Emitido por error: la asistencia registrada fue corregida después."

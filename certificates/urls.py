@@ -1,17 +1,18 @@
 from django.urls import path
 
-from certificates import views
+from certificates.issuance import views as issuance
+from certificates.verification import views as verification
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("certificados/", views.mine, name="mine"),
-    path("certificados/<str:code>/pdf/", views.download, name="download"),
-    path("certificados/<str:code>/revocar/", views.revoke, name="revoke"),
-    path("grupos/<int:cohort_id>/certificados/", views.cohort_certificates, name="cohort"),
-    path("verificar/", views.verify_form, name="verify_form"),
-    path("verificar/revocados.json", views.revocation_list_json, name="revocation_list"),
-    path("verificar/cursos/<str:course_code>/", views.achievement, name="achievement"),
-    path("verificar/<str:code>/", views.verify, name="verify"),
-    path("verificar/<str:code>/insignia.json", views.badge, name="badge"),
+    path("certificados/", issuance.mine, name="mine"),
+    path("certificados/<str:code>/pdf/", issuance.download, name="download"),
+    path("certificados/<str:code>/revocar/", issuance.revoke, name="revoke"),
+    path("grupos/<int:cohort_id>/certificados/", issuance.cohort_certificates, name="cohort"),
+    path("verificar/", verification.verify_form, name="verify_form"),
+    path("verificar/revocados.json", verification.revocation_list_json, name="revocation_list"),
+    path("verificar/cursos/<str:course_code>/", verification.achievement, name="achievement"),
+    path("verificar/<str:code>/", verification.verify, name="verify"),
+    path("verificar/<str:code>/insignia.json", verification.badge, name="badge"),
 ]

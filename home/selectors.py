@@ -20,8 +20,8 @@ from assessments.analysis import MIN_CELL, ChangeResult
 from assessments.due import QuestionnaireStatus, questionnaires_for_many
 from assessments.models import Instrument, ResearchConsent, Response, Wave
 from assessments.selectors_analytics import Grouping, analytics_allowed, analytics_report_for
+from certificates.issuance.selectors import eligibility_reasons
 from certificates.models import Certificate
-from certificates.selectors import eligibility_reasons
 from courses.models import (
     AttendanceSettings,
     Cohort,

@@ -28,7 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("assessments.urls")),
     path("", include("certificates.urls")),
     path("panel/", include("home.urls")),
-    path("acreditacion/", include("certificates.urls_accreditation")),
+    path("acreditacion/", include("certificates.accreditation.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessments.models import Response, Wave
+from certificates.issuance.services import certificate_revoke, certificates_issue
 from certificates.models import Certificate
-from certificates.services import certificate_revoke, certificates_issue
 from courses.services.attendance import attendance_sheet_save
 from lms.models import AuditLogEntry
 from lms.roles import Role

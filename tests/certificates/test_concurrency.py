@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from certificates.issuance.services import certificates_issue
 from certificates.models import Certificate
-from certificates.services import certificates_issue
 from tests.factories import EnrollmentFactory, hold_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
+from certificates.documents.certificate import CertificateContent, CertificatePdfRenderer
 from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, clear_font_caches
 from certificates.pdf.qr import qr_matrix, qr_path_operators, qr_runs
 from certificates.pdf.text import format_date
-from certificates.rendering import CertificateContent, CertificatePdfRenderer
 
 STANDARD_14 = {
     "Courier",

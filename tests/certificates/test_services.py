@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
+from certificates.issuance.selectors import cohort_eligibility
+from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
-from certificates.selectors import cohort_eligibility
-from certificates.services import certificate_revoke, certificates_issue, cohort_close
 from courses.models import Enrollment, SessionDelivery
 from courses.services.delivery import enrollment_set_status
 from lms.models import AuditLogEntry

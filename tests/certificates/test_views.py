@@ -2,8 +2,9 @@ import json
 
 import pytest
 
+from certificates.issuance.services import certificate_revoke, certificates_issue
 from certificates.models import Certificate, VerificationLookup
-from certificates.services import LOOKUPS_PER_WINDOW, certificate_revoke, certificates_issue
+from certificates.verification.services import LOOKUPS_PER_WINDOW
 from lms.roles import Role
 from tests.factories import EnrollmentFactory, SessionPageFactory, hold_sessions, person, site
 

@@ -15,9 +15,9 @@ from assessments.scoring import ScoringKey
 from assessments.selectors_analytics import Grouping, analytics_report_for
 from assessments.services.instruments import instrument_import
 from assessments.services.responses import research_consent_decide
+from certificates.issuance.selectors import cohort_eligibility
+from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
-from certificates.selectors import cohort_eligibility
-from certificates.services import certificate_revoke, certificates_issue, cohort_close
 from courses.models import Cohort, CoursePage, Enrollment
 from home import views
 from lms.roles import Role

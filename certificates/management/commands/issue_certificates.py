@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.services import certificates_issue, cohort_close
+from certificates.issuance.services import certificates_issue, cohort_close
 from courses.models import Cohort
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from certificates.services import certificate_render, pending_certificates
+from certificates.documents.services import certificate_render, pending_certificates
 
 
 class Command(BaseCommand):

@@ -13,13 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from certificates.accreditation import (
-    acta_export,
-    cohort_evidence,
-    completion_audit,
-    evidence_cohorts,
-    reads_evidence,
-)
+from certificates.accreditation.audit import completion_audit
+from certificates.accreditation.evidence import cohort_evidence, evidence_cohorts, reads_evidence
+from certificates.accreditation.exports import acta_export
 from courses.models import Cohort
 from lms.downloads import attachment_response
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from certificates.models import Certificate
-from certificates.services import verification_url
+from certificates.verification.services import verification_url
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

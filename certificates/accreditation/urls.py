@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certificates import views_accreditation as views
+from certificates.accreditation import views
 
 app_name = "accreditation"
 

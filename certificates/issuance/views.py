@@ -1,27 +1,21 @@
-"""Certificates: the activist's own, the cohort's eligibility table, public verification."""
+"""Certificates as their holders and coordinators see them: the activist's own, the cohort's
+eligibility table with issuing and closing, revocation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from certificates.badges import open_badge_credential, revocation_list
+from certificates.documents.certificate import CONTENT_TYPE, certificate_filename
+from certificates.documents.services import certificate_render
+from certificates.issuance.selectors import certificates_visible_to, cohort_eligibility
+from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
-from certificates.rendering import CONTENT_TYPE, certificate_filename
-from certificates.selectors import certificates_visible_to, cohort_eligibility
-from certificates.services import (
-    certificate_render,
-    certificate_revoke,
-    certificates_issue,
-    cohort_close,
-    verification_lookup,
-)
-from courses.models import CoursePage
 from courses.selectors.delivery import cohorts_managed_by, cohorts_supervised_by
 from lms.downloads import attachment_response
 from lms.roles import Role, has_role
@@ -127,52 +121,3 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The certificate was revoked."))
             return redirect("certificates:cohort", cohort_id=cohort.pk)
     return TemplateResponse(request, "certificates/revoke.html", {"certificate": certificate})
-
-
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-@require_safe
-def verify_form(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("codigo", "").strip()
-    if code:
-        return redirect("certificates:verify", code=code.upper().replace(" ", ""))
-    return TemplateResponse(request, "certificates/verify_form.html", {})
-
-
-@require_safe
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    lookup = verification_lookup(code=code, client_address=_client_address(request))
-    if lookup.limited:
-        return TemplateResponse(request, "certificates/verify_limited.html", {}, status=429)
-    status = 200 if lookup.certificate else 404
-    return TemplateResponse(
-        request,
-        "certificates/verify.html",
-        {"certificate": lookup.certificate, "code": code},
-        status=status,
-    )
-
-
-@require_safe
-def badge(request: HttpRequest, code: str) -> JsonResponse:
-    certificate = get_object_or_404(Certificate, code=code)
-    response = JsonResponse(
-        open_badge_credential(certificate), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = f'inline; filename="insignia-{certificate.code}.json"'
-    return response
-
-
-@require_safe
-def revocation_list_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(revocation_list(), json_dumps_params={"ensure_ascii": False})
-
-
-@require_safe
-def achievement(request: HttpRequest, course_code: str) -> HttpResponse:
-    course = CoursePage.objects.live().filter(code=course_code).first()
-    if course is None:
-        raise Http404
-    return redirect(course.url)

@@ -1,52 +1,32 @@
-"""Issuing, rendering and revoking certificates. Rows first, PDFs after commit."""
+"""Issuing, closing and revoking: rows first, then their PDFs, queued after commit.
 
-import hashlib
-import hmac
-import logging
-from dataclasses import dataclass
-from datetime import timedelta
+The PDF and the e-mail are the documents' job (:mod:`certificates.documents`), run by the
+tasks in :mod:`certificates.tasks`, which never call back into this module."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.models import Certificate, VerificationLookup
-from certificates.rendering import CertificateContent, CertificatePdfRenderer
-from certificates.selectors import cohort_eligibility
+from certificates.issuance.selectors import cohort_eligibility
+from certificates.models import Certificate
+from certificates.tasks import render_certificate_pdf
 from courses.models import Cohort, Enrollment
 from lms.audit import audit_entry, audit_record, model_snapshot
 from lms.codes import readable_code
 from lms.models import AuditLogEntry
-
-logger = logging.getLogger(__name__)
 
 ISSUER = "Programa de formación de activistas de los Centros Emergencia Mujer"
 DEFAULT_SIGNATORIES = [
     ["Coordinación nacional del programa", "Centros Emergencia Mujer"],
     ["Coordinación académica", "Institución que acredita"],
 ]
-LOOKUP_WINDOW = timedelta(minutes=10)
-LOOKUPS_PER_WINDOW = 30
 
 
 def certificate_code_generate() -> str:
     """16 symbols from a 27-symbol alphabet in four groups: about 76 bits, read aloud easily."""
     return readable_code(groups=4)
-
-
-def verification_path(code: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return reverse("certificates:verify", args=[code])
-
-
-def verification_url(code: str) -> str:
-    return settings.BASE_URL + verification_path(code)
 
 
 def _frozen_certificate(enrollment: Enrollment, actor: AbstractBaseUser | None) -> Certificate:
@@ -75,26 +55,6 @@ def _frozen_certificate(enrollment: Enrollment, actor: AbstractBaseUser | None) 
         language="es",
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-
-
-def _enqueue_rendering(certificate_ids: list[int]) -> None:
-    """After commit, queue one rendering task per certificate. If the broker cannot be reached
-    the rows are safe: `render_pending_certificates` renders whatever has no PDF."""
-    from certificates.tasks import render_certificate_pdf
-
-    def enqueue() -> None:
-        for certificate_id in certificate_ids:
-            try:
-                render_certificate_pdf.apply_async(
-                    (certificate_id,), retry_policy={"max_retries": 2, "interval_start": 0.2}
-                )
-            except render_certificate_pdf.OperationalError:
-                logger.warning(
-                    "Could not queue rendering of certificate %s; it stays pending.",
-                    certificate_id,
-                )
-
-    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -175,7 +135,8 @@ def certificates_issue(
         )
     Enrollment.objects.bulk_update(completing, ["status", "completed_on"])
     AuditLogEntry.objects.bulk_create(entries)
-    _enqueue_rendering([c.pk for c in created])
+    for certificate in created:
+        render_certificate_pdf.enqueue_after_commit(certificate.pk)
     return created
 
 
@@ -223,93 +184,5 @@ def certificate_revoke(
         before=before,
         after=model_snapshot(certificate, exclude=("pdf", "rendered_at")),
     )
-    _enqueue_rendering([certificate.pk])  # the PDF gets the "revoked" stamp
+    render_certificate_pdf.enqueue_after_commit(certificate.pk)  # the "revoked" stamp
     return certificate
-
-
-def certificate_content(certificate: Certificate) -> CertificateContent:
-    """What the PDF shows, from the frozen row only."""
-    return CertificateContent(
-        full_name=certificate.full_name,
-        participant_code=certificate.participant_code,
-        course_title=certificate.course_title,
-        course_code=certificate.course_code,
-        curriculum_version=certificate.curriculum_version,
-        credit_hours=certificate.credit_hours,
-        accrediting_institution=certificate.accrediting_institution,
-        issuer=certificate.issuer,
-        site_name=certificate.site_name,
-        cem_name=certificate.cem_name,
-        cohort_start=certificate.cohort_start,
-        cohort_end=certificate.cohort_end,
-        issued_on=certificate.issued_on,
-        signatories=tuple(tuple(s) for s in certificate.signatories),
-        verification_code=certificate.code,
-        verification_url=verification_url(certificate.code),
-        language=certificate.language,
-        status=certificate.status,
-    )
-
-
-def certificate_render(*, certificate_id: int) -> bool:
-    """Render the PDF into media storage; returns True the first time a PDF is stored."""
-    certificate = Certificate.objects.get(pk=certificate_id)
-    filename, _mimetype, data = CertificatePdfRenderer().render(certificate_content(certificate))
-    first_time = not certificate.pdf
-    if certificate.pdf:
-        certificate.pdf.delete(save=False)
-    certificate.pdf.save(filename, ContentFile(data), save=False)
-    certificate.rendered_at = timezone.now()
-    certificate.save(update_fields=["pdf", "rendered_at"])
-    return first_time
-
-
-def certificate_notify(*, certificate_id: int) -> None:
-    """E-mail the activist the link to their certificate and its verification page."""
-    certificate = Certificate.objects.select_related("enrollment__activist").get(pk=certificate_id)
-    email = certificate.enrollment.activist.email
-    if not email or not certificate.is_valid:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your certificate: %(course)s") % {"course": certificate.course_title}
-        body = _(
-            "Hello %(name)s,\n\nYour certificate for “%(course)s” (%(hours)s credit hours) is "
-            "ready. Download it from %(mine)s\n\nAnyone can check it at %(verify)s\n"
-        ) % {
-            "name": certificate.full_name,
-            "course": certificate.course_title,
-            "hours": certificate.credit_hours,
-            "mine": settings.BASE_URL + reverse("certificates:mine"),
-            "verify": verification_url(certificate.code),
-        }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-
-
-def pending_certificates():
-    return Certificate.objects.filter(pdf="")
-
-
-@dataclass(frozen=True)
-class Lookup:
-    certificate: Certificate | None
-    limited: bool
-
-
-def client_hash(address: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-
-
-def verification_lookup(*, code: str, client_address: str) -> Lookup:
-    """Find a certificate by code, log the visit and rate-limit per client address."""
-    digest = client_hash(client_address or "unknown")
-    since = timezone.now() - LOOKUP_WINDOW
-    if VerificationLookup.objects.filter(client_hash=digest, at__gte=since).count() >= (
-        LOOKUPS_PER_WINDOW
-    ):
-        return Lookup(certificate=None, limited=True)
-    normalised = code.strip().upper().replace(" ", "")[:40]
-    certificate = Certificate.objects.filter(code=normalised).first()
-    VerificationLookup.objects.create(
-        code_tried=normalised, certificate=certificate, client_hash=digest
-    )
-    return Lookup(certificate=certificate, limited=False)

@@ -1,0 +1,2 @@
+"""Public verification: lookup by code with a rate limit, the Open Badges credential and the
+list of revoked credentials."""
