@@ -6,7 +6,8 @@ instrument is imported as a new version."""
 import json
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -27,11 +28,6 @@ from lms.downloads import attachment_response, safe_filename
 MAX_INSTRUMENT_BYTES = 1024 * 1024
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 class InstrumentUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Instrument file (JSON, cem-instrument/1)"),
@@ -50,14 +46,14 @@ class _Breadcrumbs:
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
 
-class InstrumentIndexView(_Breadcrumbs, WagtailAdminTemplateMixin, TemplateView):
+class InstrumentIndexView(
+    PermissionRequiredMixin, _Breadcrumbs, WagtailAdminTemplateMixin, TemplateView
+):
+    permission_required = "assessments.view_instrument"
+    raise_exception = True
     template_name = "assessments/admin/instruments.html"
     page_title = gettext_lazy("Questionnaire instruments")
     header_icon = "form"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require(request, "assessments.view_instrument")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,15 +69,15 @@ class InstrumentIndexView(_Breadcrumbs, WagtailAdminTemplateMixin, TemplateView)
         return context
 
 
-class InstrumentImportView(_Breadcrumbs, WagtailAdminTemplateMixin, FormView):
+class InstrumentImportView(
+    PermissionRequiredMixin, _Breadcrumbs, WagtailAdminTemplateMixin, FormView
+):
+    permission_required = "assessments.add_instrument"
+    raise_exception = True
     template_name = "assessments/admin/instrument_import.html"
     form_class = InstrumentUploadForm
     page_title = gettext_lazy("Import an instrument")
     header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require(request, "assessments.add_instrument")
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -103,8 +99,8 @@ class InstrumentImportView(_Breadcrumbs, WagtailAdminTemplateMixin, FormView):
         return redirect("assessments_instruments")
 
 
+@permission_required("assessments.view_instrument", raise_exception=True)
 def instrument_download(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "assessments.view_instrument")
     instrument = get_object_or_404(Instrument, pk=pk)
     document = json.dumps(instrument_export(instrument), ensure_ascii=False, indent=2)
     return attachment_response(

@@ -29,9 +29,8 @@ from assessments.analysis import (
 from assessments.models import Instrument, Item, Response, Subscale, Wave
 from assessments.scoring import ScoringKey
 from courses.models import Cohort
+from lms import access
 from lms.models import ParticipantProfile, Site
-from lms.roles import Role, user_roles
-from lms.selectors import coordinator_site_id
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -65,16 +64,12 @@ GROUPING_LABELS = {
 
 def analytics_allowed(user: User) -> bool:
     """Coordinators (site or national) and superusers. Accreditors never see answers."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or Role.COORDINATOR in user_roles(user)
+    return access.has_any_role(user, access.COORDINATES)
 
 
 def analytics_site_id(user: User) -> int | None:
     """The one site a user's analytics and exports are limited to; None means every site."""
-    if user.is_superuser:
-        return None
-    return coordinator_site_id(user)
+    return access.coordination_scope(user).site_id
 
 
 def submitted_responses(
@@ -85,12 +80,7 @@ def submitted_responses(
     cohort_id: int | None = None,
 ) -> QuerySet[Response]:
     """Submitted responses the user may analyse, optionally narrowed to a site or a cohort."""
-    if not analytics_allowed(user):
-        return Response.objects.none()
-    responses = Response.objects.filter(status=Response.Status.SUBMITTED)
-    scope = analytics_site_id(user)
-    if scope is not None:
-        responses = responses.filter(site_id=scope)
+    responses = access.readable(user, Response.objects.filter(status=Response.Status.SUBMITTED))
     if instrument is not None:
         responses = responses.filter(instrument=instrument)
     if site_id is not None:
@@ -102,20 +92,17 @@ def submitted_responses(
 
 def analytics_instruments(user: User) -> QuerySet[Instrument]:
     """Every instrument, annotated with ``n_submitted`` in the user's scope, most used first."""
-    submitted = Q(responses__status=Response.Status.SUBMITTED)
-    scope = analytics_site_id(user)
-    if scope is not None:
-        submitted &= Q(responses__site_id=scope)
+    submitted = Q(responses__status=Response.Status.SUBMITTED) & access.read_filter(
+        user, Response, through="responses"
+    )
     return Instrument.objects.annotate(n_submitted=Count("responses", filter=submitted)).order_by(
         "-n_submitted", "code", "-imported_at"
     )
 
 
 def analytics_sites(user: User) -> QuerySet[Site]:
-    if not analytics_allowed(user):
-        return Site.objects.none()
-    scope = analytics_site_id(user)
-    return Site.objects.all() if scope is None else Site.objects.filter(pk=scope)
+    """The sites whose responses the user analyses."""
+    return access.readable(user, Site)
 
 
 def analytics_cohorts(user: User, *, instrument: Instrument) -> QuerySet[Cohort]:

@@ -27,7 +27,8 @@ from courses.services.roster_import import (
     REQUIRED_COLUMNS,
     roster_import,
 )
-from lms.viewsets import admin_index_url, admin_site_scope
+from lms import access
+from lms.viewsets import admin_index_url
 
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 
@@ -73,8 +74,8 @@ class CohortActionView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission_required):
             raise PermissionDenied
-        cohorts = admin_site_scope(
-            request.user, Cohort.objects.select_related("course", "cem__site"), "cem__site"
+        cohorts = access.coordinated(
+            request.user, Cohort.objects.select_related("course", "cem__site")
         )
         self.cohort = get_object_or_404(cohorts, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

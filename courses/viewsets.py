@@ -1,6 +1,6 @@
 """Wagtail admin for cohorts, enrollments and session deliveries (the coordinators' work).
 
-Every view is limited to the sites the user manages (see `lms.viewsets.admin_site_scope`).
+Every view is limited to the sites the user coordinates (see `lms.access.coordinated`).
 Enrollments go through the delivery services, which audit-log them; session deliveries are
 saved by the form and audit-logged by the views, facilitators included. Neither can be deleted
 once attendance was taken: the status says what happened instead.
@@ -24,6 +24,7 @@ from wagtail.admin.widgets.button import Button
 from courses import admin_views
 from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery, SessionPage
 from courses.services.delivery import enrollment_create, enrollment_set_status
+from lms import access
 from lms.audit import model_snapshot
 from lms.models import CEM
 from lms.roles import Role
@@ -38,7 +39,6 @@ from lms.viewsets import (
     ScopedIndexView,
     SiteScopedViewSet,
     admin_index_url,
-    admin_site_scope,
     admin_sites_for_request,
     people_with_role,
     person_label,
@@ -47,7 +47,7 @@ from lms.viewsets import (
 
 def managed_cohorts(user):
     """Cohorts `user` manages in the admin (their site's, or all for national coordinators)."""
-    return admin_site_scope(user, Cohort.objects.select_related("cem__site"), "cem__site")
+    return access.coordinated(user, Cohort.objects.select_related("cem__site"))
 
 
 def _cohorts_for_request(request):
@@ -101,8 +101,8 @@ class CohortForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.order_by("title")
-        self.fields["cem"].queryset = admin_site_scope(
-            self.for_user, CEM.objects.select_related("site"), "site"
+        self.fields["cem"].queryset = access.coordinated(
+            self.for_user, CEM.objects.select_related("site")
         )
         self.fields["cem"].label_from_instance = _cem_label
         # The cohort's current trainers stay choosable (a coordinator who also trains, someone

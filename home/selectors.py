@@ -31,13 +31,12 @@ from courses.models import (
 )
 from courses.selectors.delivery import (
     AttendanceSummary,
-    activist_enrollments,
     attendance_summaries_batch,
     deliveries_by_cohort,
 )
+from lms import access
 from lms.models import Site
 from lms.roles import Role, user_roles
-from lms.selectors import coordinator_site_id
 
 # --------------------------------------------------------------------------------------
 # Attendance of many cohorts at once
@@ -123,11 +122,14 @@ def activist_section(
     and certificates. Nothing about any other person is read."""
     today = timezone.localdate(now)
     enrollments = list(
-        activist_enrollments(user).select_related(
+        access.owned(user, Enrollment)
+        .select_related(
+            "cohort__cem__site",
             "activist__profile",
             "cohort__course__pre_instrument",
             "cohort__course__post_instrument",
         )
+        .order_by("-cohort__start_date")
     )
     cohorts = [e.cohort for e in enrollments]
     deliveries = deliveries_by_cohort([c.pk for c in cohorts], related=("session",))
@@ -159,9 +161,7 @@ def activist_section(
                 ),
             )
         )
-    certificates = list(
-        Certificate.objects.filter(enrollment__activist=user).order_by("-issued_on", "-pk")
-    )
+    certificates = list(access.owned(user, Certificate).order_by("-issued_on", "-pk"))
     return ActivistSection(courses=courses, certificates=certificates)
 
 
@@ -194,7 +194,7 @@ def trainer_section(
     """The open cohorts the user trains, the sessions waiting to be logged and the activists
     flagged after consecutive absences."""
     cohorts = list(
-        Cohort.objects.filter(trainers=user)
+        access.trained(user, Cohort)
         .exclude(status=Cohort.Status.CLOSED)
         .select_related("course", "cem__site")
         .order_by("start_date", "name", "pk")
@@ -343,8 +343,7 @@ def coordinator_section(
     """A site coordinator's site, or every site for a national coordinator or a superuser:
     cohorts by status, attendance and questionnaire rates of the running ones, certificates
     waiting to be issued or rendered, and the pre/post headline."""
-    site_id = None if user.is_superuser else coordinator_site_id(user)
-    scope = Cohort.objects.all() if site_id is None else Cohort.objects.filter(cem__site_id=site_id)
+    scope = access.coordinated(user, Cohort)
     status_counts = scope.order_by().aggregate(
         **{status.value: Count("pk", filter=Q(status=status)) for status in Cohort.Status}
     )
@@ -446,7 +445,7 @@ def coordinator_section(
         totals.add(row)
     allowed = analytics_allowed(user)
     return CoordinatorSection(
-        site=Site.objects.filter(pk=site_id).first() if site_id is not None else None,
+        site=access.coordination_scope(user).site(),
         status_counts=status_counts,
         running=running,
         running_totals=totals,
@@ -480,8 +479,9 @@ class AccreditorSection:
     courses: list[CourseCompletion]
 
 
-def accreditor_section() -> AccreditorSection:
-    """Completion evidence per course over every site, in four grouped queries."""
+def accreditor_section(user: AbstractBaseUser) -> AccreditorSection:
+    """Completion evidence per course over the cohorts the user reads (every site, for an
+    accreditor), in four grouped queries."""
     rows: dict[int, CourseCompletion] = {}
 
     def row(course_id: int) -> CourseCompletion:
@@ -489,7 +489,8 @@ def accreditor_section() -> AccreditorSection:
 
     closed = Q(status=Cohort.Status.CLOSED)
     for item in (
-        Cohort.objects.order_by()
+        access.readable(user, Cohort)
+        .order_by()
         .values("course_id")
         .annotate(cohorts=Count("pk"), closed=Count("pk", filter=closed))
     ):
@@ -497,7 +498,8 @@ def accreditor_section() -> AccreditorSection:
         target.cohorts, target.closed = item["cohorts"], item["closed"]
     status = Enrollment.Status
     for item in (
-        Enrollment.objects.order_by()
+        access.readable(user, Enrollment)
+        .order_by()
         .values("cohort__course_id")
         .annotate(
             enrolled=Count("pk"),
@@ -509,7 +511,8 @@ def accreditor_section() -> AccreditorSection:
         target.enrolled, target.completed = item["enrolled"], item["completed"]
         target.withdrawn = item["withdrawn"]
     for item in (
-        Certificate.objects.order_by()
+        access.readable(user, Certificate)
+        .order_by()
         .values("enrollment__cohort__course_id")
         .annotate(
             valid=Count("pk", filter=Q(status=Certificate.Status.VALID)),
@@ -553,12 +556,12 @@ def dashboard_for(
     every site."""
     now = now or timezone.now()
     roles = user_roles(user)
-    is_coordinator = user.is_superuser or Role.COORDINATOR in roles
+    is_coordinator = access.has_any_role(user, access.COORDINATES)
     needs_rules = is_coordinator or roles & {Role.ACTIVIST, Role.TRAINER}
     rules = AttendanceSettings.load(request) if needs_rules else None
     return Dashboard(
         activist=(activist_section(user, rules=rules, now=now) if Role.ACTIVIST in roles else None),
         trainer=trainer_section(user, rules=rules, now=now) if Role.TRAINER in roles else None,
         coordinator=coordinator_section(user, rules=rules, now=now) if is_coordinator else None,
-        accreditor=accreditor_section() if Role.ACCREDITOR in roles else None,
+        accreditor=accreditor_section(user) if Role.ACCREDITOR in roles else None,
     )

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
-from lms.roles import Role, can_see_facilitator_notes, user_roles
+from lms.access import sees_facilitator_notes
+from lms.roles import Role, user_roles
 
 
 def roles(request: HttpRequest) -> dict:
@@ -12,5 +13,5 @@ def roles(request: HttpRequest) -> dict:
         "is_coordinator": Role.COORDINATOR in names,
         "is_activist": Role.ACTIVIST in names,
         "is_accreditor": Role.ACCREDITOR in names,
-        "can_see_facilitator_notes": can_see_facilitator_notes(user),
+        "can_see_facilitator_notes": sees_facilitator_notes(user),
     }

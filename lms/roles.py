@@ -1,4 +1,5 @@
-"""Roles are Django groups; these helpers are the one place that names them."""
+"""Roles are Django groups; this is the one place that names them. What a role may see or do
+is decided in :mod:`lms.access`."""
 
 from enum import StrEnum
 
@@ -12,9 +13,6 @@ class Role(StrEnum):
     ACCREDITOR = "acreditador"
 
 
-STAFF_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR})
-
-
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """The role names of a user, cached on the user object for the request."""
     if not user.is_authenticated:
@@ -24,16 +22,3 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._cem_roles = cached
     return cached
-
-
-def has_role(user: User | AnonymousUser, role: Role) -> bool:
-    return role in user_roles(user)
-
-
-def can_see_facilitator_notes(user: User | AnonymousUser) -> bool:
-    """Facilitator and safety notes are for the people who run sessions, never for participants."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    return bool(user_roles(user) & STAFF_ROLES)

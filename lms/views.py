@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,12 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from lms import access
 from lms.audit import audit_changes
 from lms.models import AuditLogEntry
-from lms.roles import Role, user_roles
-from lms.selectors import coordinator_site_id, sees_all_sites
 
-AUDIT_ROLES = frozenset({Role.COORDINATOR, Role.ACCREDITOR})
 PAGE_SIZE = 50
 # Always offered in the filter, even before the first entry of their kind exists.
 CORE_KINDS = ("enrollment", "sessiondelivery", "attendancerecord")
@@ -75,14 +72,6 @@ class AuditFilterForm(forms.Form):
         return entries
 
 
-def _audit_entries(user) -> QuerySet[AuditLogEntry]:
-    """Every site's entries, or only the site of a site coordinator."""
-    entries = AuditLogEntry.objects.select_related("actor", "content_type", "site")
-    if sees_all_sites(user):
-        return entries
-    return entries.filter(site_id=coordinator_site_id(user))
-
-
 def _changes(entry: AuditLogEntry) -> list[tuple[str, object, object]]:
     """Changed fields as (label, before, after), labelled with the model's field names."""
     model = entry.content_type.model_class()
@@ -97,12 +86,12 @@ def _changes(entry: AuditLogEntry) -> list[tuple[str, object, object]]:
 
 @login_required
 @require_GET
+@access.role_required(access.READS_EVIDENCE)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Read-only: coordinators see their site, accreditors and national coordinators all."""
-    user = request.user
-    if not (user.is_superuser or user_roles(user) & AUDIT_ROLES):
-        raise PermissionDenied
-    entries = _audit_entries(user)
+    entries = access.readable(
+        request.user, AuditLogEntry.objects.select_related("actor", "content_type", "site")
+    )
     kinds = list(
         ContentType.objects.filter(
             Q(app_label="courses", model__in=CORE_KINDS)

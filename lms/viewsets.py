@@ -25,10 +25,10 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms import access
 from lms.audit import Snapshot, audit_changes, audit_entry, audit_record, model_snapshot
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
-from lms.roles import Role, user_roles
-from lms.selectors import coordinator_site_id
+from lms.roles import Role
 
 # Sub-menu hook of the "Delivery" menu, so that viewsets of other apps (cohorts, enrollments,
 # session deliveries) join the same menu without this app knowing about them.
@@ -38,52 +38,21 @@ DELIVERY_MENU_HOOK = "register_delivery_menu_item"
 # --- Scoping -----------------------------------------------------------------------------------
 
 
-def admin_site_scope(
-    user: AbstractBaseUser | AnonymousUser | None, queryset: models.QuerySet, site_path: str
-) -> models.QuerySet:
-    """`queryset` limited to what `user` manages in the admin.
-
-    `site_path` is the lookup from the model to `lms.Site` ("pk" for sites themselves,
-    "cem__site" for cohorts…). Superusers and national coordinators get everything, a site
-    coordinator their site's objects, anybody else nothing: accreditors and trainers have no
-    business in the admin even if someone grants them access by mistake."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if Role.COORDINATOR not in user_roles(user):
-        return queryset.none()
-    site_id = coordinator_site_id(user)
-    if site_id is None:
-        return queryset
-    return queryset.filter(**{site_path: site_id})
-
-
-def admin_sites(user: AbstractBaseUser | AnonymousUser | None) -> models.QuerySet[Site]:
-    return admin_site_scope(user, Site.objects.all(), "pk")
-
-
 def admin_sites_for_request(request) -> models.QuerySet[Site]:
     """Choices of the "site" list filters (django-filter passes the request)."""
-    return admin_sites(getattr(request, "user", None))
+    return access.coordinated(getattr(request, "user", None), Site)
 
 
 def is_site_coordinator(user: AbstractBaseUser | AnonymousUser | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and not user.is_superuser
-        and Role.COORDINATOR in user_roles(user)
-        and coordinator_site_id(user) is not None
-    )
+    return access.coordination_scope(user).site_id is not None
 
 
 def people_with_role(
     user: AbstractBaseUser | AnonymousUser | None, role: Role
 ) -> models.QuerySet[User]:
-    """People of a role that `user` may pick in a form: those of the sites they manage."""
+    """People of a role that `user` may pick in a form: those of the sites they coordinate."""
     people = User.objects.filter(groups__name=role, is_active=True).select_related("profile")
-    return admin_site_scope(user, people, "profile__site").order_by("last_name", "first_name")
+    return access.coordinated(user, people).order_by("last_name", "first_name")
 
 
 def person_label(user: User) -> str:
@@ -104,12 +73,14 @@ def site_id_of(instance: models.Model, site_path: str) -> int | None:
 
 
 class SiteScopedViewMixin:
-    """Every object a view loads goes through `admin_site_scope`; set by `SiteScopedViewSet`."""
+    """Every object a view loads is one the user coordinates (:func:`lms.access.coordinated`):
+    another site's object answers 404. Accreditors and trainers get nothing, even if someone
+    grants them access to the admin by mistake."""
 
     site_path = None
 
     def scope(self, queryset: models.QuerySet) -> models.QuerySet:
-        return admin_site_scope(self.request.user, queryset, self.site_path)
+        return access.coordinated(self.request.user, queryset)
 
 
 class ScopedIndexView(SiteScopedViewMixin, generic.IndexView):
@@ -309,9 +280,10 @@ class CEMForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = admin_sites(self.for_user)
-        if is_site_coordinator(self.for_user):
-            self.fields["site"].initial = coordinator_site_id(self.for_user)
+        self.fields["site"].queryset = access.coordinated(self.for_user, Site)
+        scope = access.coordination_scope(self.for_user)
+        if scope.site_id is not None:
+            self.fields["site"].initial = scope.site_id
 
 
 class CEMDeleteView(ScopedDeleteView):
@@ -376,10 +348,8 @@ class ProfileForm(WagtailAdminModelForm):
             self.fields["user"].queryset = people.order_by("last_name", "first_name", "username")
             self.fields["user"].label_from_instance = person_label
             self.fields["user"].label = _("person")
-        self.fields["site"].queryset = admin_sites(user)
-        self.fields["cem"].queryset = admin_site_scope(
-            user, CEM.objects.select_related("site"), "site"
-        )
+        self.fields["site"].queryset = access.coordinated(user, Site)
+        self.fields["cem"].queryset = access.coordinated(user, CEM.objects.select_related("site"))
         self.fields["cem"].label_from_instance = lambda cem: f"{cem.name} · {cem.site}"
         if is_site_coordinator(user):
             # An empty site means national scope: a site coordinator must never grant it.

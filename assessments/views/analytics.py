@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils.formats import number_format
@@ -27,7 +26,6 @@ from assessments.selectors_analytics import (
     AnalyticsReport,
     Grouping,
     GroupRow,
-    analytics_allowed,
     analytics_cohorts,
     analytics_instruments,
     analytics_report_for,
@@ -36,6 +34,7 @@ from assessments.selectors_analytics import (
     cohort_display_names,
     submitted_responses,
 )
+from lms import access
 from lms.downloads import attachment_response
 
 SUPPRESSED = "—"
@@ -75,11 +74,6 @@ class AnalyticsFilterForm(forms.Form):
         self.fields["cohort"].choices = [("", _("All cohorts"))] + [
             (c.pk, f"{names[c.pk]} ({c.cem.site.name})") for c in cohorts
         ]
-
-
-def _require_analytics(user) -> None:
-    if not analytics_allowed(user):
-        raise PermissionDenied
 
 
 def _filter_form(request: HttpRequest):
@@ -273,9 +267,9 @@ COLUMNS = (
 
 @login_required
 @require_GET
+@access.role_required(access.COORDINATES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Pre/post change by group for one instrument and subscale, within the user's scope."""
-    _require_analytics(request.user)
     form, instrument, subscales, sites, cohorts = _filter_form(request)
     context = {"form": form, "instrument": instrument, "columns": COLUMNS}
     if form is not None and form.is_valid():
@@ -311,7 +305,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_analytics(request.user)
     form, instrument, _subscales, _sites, _cohorts = _filter_form(request)
     if form is None or "instrument" not in request.GET or not form.is_valid():
         return HttpResponseBadRequest(_("Choose a questionnaire and filters within your scope."))
@@ -340,6 +333,7 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.COORDINATES)
 def export_responses(request: HttpRequest) -> HttpResponse:
     """De-identified responses (one row per participant per wave) as CSV."""
     return _export(request, "responses")
@@ -347,6 +341,7 @@ def export_responses(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.COORDINATES)
 def export_dictionary(request: HttpRequest) -> HttpResponse:
     """The data dictionary of the responses export."""
     return _export(request, "dictionary")

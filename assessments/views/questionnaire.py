@@ -25,7 +25,7 @@ from assessments.services.responses import (
     response_submit,
 )
 from courses.models import Enrollment
-from courses.selectors.delivery import activist_enrollments
+from lms import access
 
 
 def _questionnaire_or_404(
@@ -34,7 +34,9 @@ def _questionnaire_or_404(
     if wave not in Wave.values:
         raise Http404
     enrollment = get_object_or_404(
-        activist_enrollments(request.user)
+        access.owned(
+            request.user, Enrollment.objects.select_related("cohort__course", "cohort__cem")
+        )
         .exclude(status=Enrollment.Status.WITHDRAWN)
         # Answers are stored under the profile's participant code: no profile, no questionnaire.
         .filter(activist__profile__isnull=False)

@@ -6,11 +6,10 @@ never touches the database::
     filename, content_type, data = ActaPdfRenderer().render(content)
 
 The acta is a formal record produced in Spanish whatever the language of the interface, so its
-fixed phrases live here (as in :mod:`certificates.documents.certificate`), not in the gettext catalogue;
-the sentences of the completion rule arrive already written in Spanish. It shares the
-certificate's toolkit (:mod:`certificates.pdf`): fonts, colours, dates, file names. A4
-portrait; the tables run over as many pages as needed and repeat their header row on each
-page.
+fixed phrases live here (as in :mod:`certificates.documents.certificate`), not in the gettext
+catalogue. It shares the certificate's toolkit (:mod:`certificates.pdf`): fonts, colours,
+dates, file names. A4 portrait; the tables run over as many pages as needed and repeat their
+header row on each page.
 """
 
 from __future__ import annotations

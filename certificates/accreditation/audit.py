@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from certificates.accreditation.evidence import evidence_cohorts
 from certificates.models import Certificate
 from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery
+from lms import access
 
 
 def _count_per_cohort(queryset: QuerySet, cohort_path: str = "cohort") -> Coalesce:
@@ -37,7 +37,7 @@ def completion_audit(user: AbstractBaseUser | AnonymousUser) -> list[CourseAudit
     `sessions_cancelled`, `certificates_valid` and `certificates_revoked`."""
     S, E, C = SessionDelivery.Status, Enrollment.Status, Certificate.Status
     cohorts = (
-        evidence_cohorts(user)
+        access.readable(user, Cohort.objects.select_related("course", "cem__site"))
         .annotate(
             enrolled=_count_per_cohort(Enrollment.objects.all()),
             completed=_count_per_cohort(Enrollment.objects.filter(status=E.COMPLETED)),

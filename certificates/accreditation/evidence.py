@@ -13,35 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import CharField, QuerySet
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import CharField
 from django.db.models.functions import Cast
 
 from assessments.models import ResearchConsent, Response, Wave
 from certificates.issuance.selectors import Eligibility, cohort_eligibility
 from certificates.models import Certificate
 from courses.models import AttendanceRecord, Cohort, CoursePage, Enrollment, SessionDelivery
-from courses.selectors.delivery import AttendanceSummary, cohorts_supervised_by
+from courses.selectors.delivery import AttendanceSummary
 from lms.models import AuditLogEntry
-from lms.roles import Role, user_roles
-
-#: Roles that read completion evidence (superusers too). Trainers and activists do not.
-EVIDENCE_ROLES = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
-
-
-def reads_evidence(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Accreditors, coordinators and superusers read completion evidence."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(user_roles(user) & EVIDENCE_ROLES)
-
-
-def evidence_cohorts(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
-    """Cohorts whose evidence the user reads: all for accreditors, national coordinators and
-    superusers; a site coordinator's own site (and the cohorts they train); none otherwise."""
-    if not reads_evidence(user):
-        return Cohort.objects.none()
-    return cohorts_supervised_by(user)
 
 
 def _status_label(code: str | None) -> str:

@@ -7,33 +7,27 @@ GET only: nothing here changes anything, except that each export is written to t
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from certificates.accreditation.audit import completion_audit
-from certificates.accreditation.evidence import cohort_evidence, evidence_cohorts, reads_evidence
+from certificates.accreditation.evidence import cohort_evidence
 from certificates.accreditation.exports import acta_export
 from courses.models import Cohort
+from lms import access
 from lms.downloads import attachment_response
 
 
-def _require_evidence_reader(request: HttpRequest) -> None:
-    if not reads_evidence(request.user):
-        raise PermissionDenied
-
-
 def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
-    _require_evidence_reader(request)
-    return get_object_or_404(evidence_cohorts(request.user), pk=cohort_id)
+    cohorts = Cohort.objects.select_related("course", "cem__site")
+    return access.read_or_404(request.user, cohorts, pk=cohort_id)
 
 
 @login_required
 @require_GET
+@access.role_required(access.READS_EVIDENCE)
 def index(request: HttpRequest) -> HttpResponse:
-    _require_evidence_reader(request)
     return TemplateResponse(
         request,
         "certificates/accreditation/index.html",
@@ -43,6 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.READS_EVIDENCE)
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     evidence = cohort_evidence(_cohort_or_404(request, cohort_id))
     return TemplateResponse(
@@ -60,11 +55,13 @@ def _download(request: HttpRequest, cohort_id: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.READS_EVIDENCE)
 def cohort_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return _download(request, cohort_id, "acta.csv")
 
 
 @login_required
 @require_GET
+@access.role_required(access.READS_EVIDENCE)
 def cohort_pdf(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return _download(request, cohort_id, "acta.pdf")

@@ -2,15 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import ResearchConsent, Response, Wave
 from certificates.models import Certificate
 from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery
-from courses.selectors.delivery import AttendanceSummary, attendance_summaries, cohorts_managed_by
-from lms.selectors import sees_all_sites
+from courses.selectors.delivery import AttendanceSummary, attendance_summaries
 
 
 @dataclass(frozen=True)
@@ -123,16 +120,3 @@ def cohort_eligibility(cohort: Cohort) -> list[Eligibility]:
             )
         )
     return results
-
-
-def certificates_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Certificate]:
-    """Activists see their own certificates; trainers and coordinators those of the cohorts
-    they manage; accreditors, national coordinators and superusers all of them."""
-    certificates = Certificate.objects.select_related("enrollment__cohort__cem__site")
-    if not user.is_authenticated:
-        return certificates.none()
-    if sees_all_sites(user):
-        return certificates
-    return certificates.filter(
-        Q(enrollment__activist=user) | Q(enrollment__cohort__in=cohorts_managed_by(user))
-    ).distinct()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,34 +13,25 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certificates.documents.certificate import CONTENT_TYPE, certificate_filename
 from certificates.documents.services import certificate_render
-from certificates.issuance.selectors import certificates_visible_to, cohort_eligibility
+from certificates.issuance.selectors import cohort_eligibility
 from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
-from courses.selectors.delivery import cohorts_managed_by, cohorts_supervised_by
+from courses.models import Cohort
+from lms import access
 from lms.downloads import attachment_response
-from lms.roles import Role, has_role
-
-
-def _can_issue(user, cohort) -> bool:
-    """Coordinators (within their scope) and superusers issue, close and revoke."""
-    if not (user.is_superuser or has_role(user, Role.COORDINATOR)):
-        return False
-    return cohorts_managed_by(user).filter(pk=cohort.pk).exists()
 
 
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
-    certificates = Certificate.objects.filter(enrollment__activist=request.user).order_by(
-        "-issued_on"
-    )
+    certificates = access.owned(request.user, Certificate).order_by("-issued_on")
     return TemplateResponse(request, "certificates/mine.html", {"certificates": certificates})
 
 
 @login_required
 @require_safe
 def download(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(certificates_visible_to(request.user), code=code)
+    certificate = access.read_or_404(request.user, Certificate, code=code)
     if not certificate.pdf:
         certificate_render(certificate_id=certificate.pk)  # a worker was late: render now
         certificate.refresh_from_db()
@@ -54,8 +45,10 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = get_object_or_404(cohorts_supervised_by(request.user), pk=cohort_id)
-    can_issue = _can_issue(request.user, cohort)
+    cohort = access.read_or_404(
+        request.user, Cohort.objects.select_related("course", "cem__site"), pk=cohort_id
+    )
+    can_issue = access.may_issue_certificates(request.user, cohort)
     if request.method == "POST":
         if not can_issue:
             raise PermissionDenied
@@ -105,9 +98,11 @@ def cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(certificates_visible_to(request.user), code=code)
+    certificate = access.read_or_404(
+        request.user, Certificate.objects.select_related("enrollment__cohort__cem__site"), code=code
+    )
     cohort = certificate.enrollment.cohort
-    if not _can_issue(request.user, cohort):
+    if not access.may_issue_certificates(request.user, cohort):
         raise PermissionDenied
     if request.method == "POST":
         try:

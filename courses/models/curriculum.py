@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import SessionActivitiesBlock
-from lms.roles import can_see_facilitator_notes
+from lms.access import sees_facilitator_notes
 
 
 class CurriculumIndexPage(Page):
@@ -184,7 +184,7 @@ class CoursePage(RoutablePageMixin, Page):
     @path("guia/", name="facilitator_guide")
     def facilitator_guide(self, request: HttpRequest):
         """The whole course as a printable facilitator guide, notes included."""
-        if not can_see_facilitator_notes(request.user):
+        if not sees_facilitator_notes(request.user):
             raise Http404
         sessions = list(self.sessions().specific())
         return TemplateResponse(
@@ -260,7 +260,7 @@ class SessionPage(RoutablePageMixin, Page):
     @path("guia/", name="facilitator_guide")
     def facilitator_guide(self, request: HttpRequest):
         """One session as a printable facilitator guide, notes included."""
-        if not can_see_facilitator_notes(request.user):
+        if not sees_facilitator_notes(request.user):
             raise Http404
         return TemplateResponse(
             request,

@@ -1,68 +1,19 @@
-"""Cohorts, rosters and attendance as each role may see them."""
+"""Cohorts, rosters and attendance, read in a fixed number of queries; scoped by lms.access."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from courses.models import AttendanceRecord, AttendanceSettings, Cohort, Enrollment, SessionDelivery
-from lms.roles import Role, user_roles
-from lms.selectors import coordinator_site_id, sees_all_sites
-
-
-def cohorts_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
-    """Every cohort the user may read: all (superuser, accreditor, national coordinator), the
-    site's (site coordinator), the ones they train (trainer), the ones they joined (activist)."""
-    cohorts = Cohort.objects.select_related("course", "cem__site")
-    if not user.is_authenticated:
-        return cohorts.none()
-    if sees_all_sites(user):
-        return cohorts
-    roles = user_roles(user)
-    scope = Q(pk__in=[])
-    if Role.COORDINATOR in roles:
-        scope |= Q(cem__site_id=coordinator_site_id(user))
-    if Role.TRAINER in roles:
-        scope |= Q(trainers=user)
-    if Role.ACTIVIST in roles:
-        scope |= Q(enrollments__activist=user)
-    return cohorts.filter(scope).distinct()
-
-
-def cohorts_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
-    """Cohorts whose attendance and schedule the user may change (never accreditors)."""
-    cohorts = Cohort.objects.select_related("course", "cem__site")
-    if not user.is_authenticated:
-        return cohorts.none()
-    if user.is_superuser:
-        return cohorts
-    roles = user_roles(user)
-    scope = Q(pk__in=[])
-    if Role.COORDINATOR in roles:
-        site_id = coordinator_site_id(user)
-        if site_id is None:  # a national coordinator manages every cohort
-            return cohorts
-        scope |= Q(cem__site_id=site_id)
-    if Role.TRAINER in roles:
-        scope |= Q(trainers=user)
-    return cohorts.filter(scope).distinct()
-
-
-def cohorts_supervised_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cohort]:
-    """Cohorts whose rosters and evidence the user reads as staff (never as a participant):
-    managed ones, plus every cohort for accreditors and national coordinators."""
-    if sees_all_sites(user):
-        return Cohort.objects.select_related("course", "cem__site")
-    return cohorts_managed_by(user)
+from lms import access
 
 
 def trainer_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
+    """The open cohorts whose sessions the user runs, with their number of active members."""
     return (
-        cohorts_managed_by(user)
+        access.manageable(user, Cohort.objects.select_related("course", "cem__site"))
         .exclude(status=Cohort.Status.CLOSED)
         .annotate(
             active_count=Count(
@@ -76,13 +27,15 @@ def trainer_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
 
 
 def managed_delivery_or_404(user: AbstractBaseUser, *, cohort_id: int, delivery_id: int):
-    cohort = get_object_or_404(cohorts_managed_by(user), pk=cohort_id)
-    delivery = get_object_or_404(
+    """A session delivery of a cohort the user runs, with its cohort; 404 when either does not
+    exist, is not hers to run, or the delivery belongs to another cohort."""
+    delivery = access.manage_or_404(
+        user,
         SessionDelivery.objects.select_related("session", "cohort__cem__site", "cohort__course"),
         pk=delivery_id,
-        cohort=cohort,
+        cohort_id=cohort_id,
     )
-    return cohort, delivery
+    return delivery.cohort, delivery
 
 
 @dataclass
@@ -224,23 +177,3 @@ def attendance_summaries_batch(
             rules=rules,
         )
     return summaries
-
-
-def activist_enrollments(user: AbstractBaseUser) -> QuerySet[Enrollment]:
-    return (
-        Enrollment.objects.filter(activist=user)
-        .select_related("cohort__course", "cohort__cem__site")
-        .order_by("-cohort__start_date")
-    )
-
-
-def upcoming_deliveries(
-    cohort: Cohort, *, now: datetime | None = None
-) -> QuerySet[SessionDelivery]:
-    return (
-        cohort.deliveries.filter(
-            status=SessionDelivery.Status.SCHEDULED, scheduled_at__gte=now or timezone.now()
-        )
-        .select_related("session")
-        .order_by("scheduled_at")
-    )

@@ -5,7 +5,7 @@ enrollment or session answers 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,14 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.due import questionnaires_for_many
 from courses.forms import AbsenceForm
 from courses.models import AttendanceRecord, AttendanceSettings, Enrollment, SessionDelivery
-from courses.selectors.delivery import activist_enrollments, attendance_summaries_batch
+from courses.selectors.delivery import attendance_summaries_batch
 from courses.services import attendance as attendance_service
-from lms.roles import Role, has_role
-
-
-def _require_activist(user) -> None:
-    if not (user.is_superuser or has_role(user, Role.ACTIVIST)):
-        raise PermissionDenied
+from lms import access
 
 
 def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
@@ -100,18 +95,22 @@ def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
 
 def _own_enrollments(user):
     return (
-        activist_enrollments(user)
+        access.owned(user, Enrollment)
         .select_related(
-            "activist__profile", "cohort__course__pre_instrument", "cohort__course__post_instrument"
+            "cohort__cem__site",
+            "activist__profile",
+            "cohort__course__pre_instrument",
+            "cohort__course__post_instrument",
         )
         .prefetch_related("cohort__trainers")
+        .order_by("-cohort__start_date")
     )
 
 
 @login_required
 @require_GET
+@access.role_required(access.FOLLOWS_COURSES)
 def my_courses(request: HttpRequest) -> HttpResponse:
-    _require_activist(request.user)
     enrollments = list(_own_enrollments(request.user))
     return TemplateResponse(
         request, "courses/activist/my_courses.html", {"cards": _enrollment_cards(enrollments)}
@@ -120,8 +119,8 @@ def my_courses(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.FOLLOWS_COURSES)
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    _require_activist(request.user)
     enrollment = get_object_or_404(_own_enrollments(request.user), pk=enrollment_id)
     return TemplateResponse(
         request,
@@ -132,13 +131,14 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access.role_required(access.FOLLOWS_COURSES)
 def absence_announce(request: HttpRequest, delivery_id: int) -> HttpResponse:
     """“I will not be able to attend”: stored as Excused, announced by the activist."""
-    _require_activist(request.user)
     delivery = get_object_or_404(
-        SessionDelivery.objects.select_related("session", "cohort__cem"),
+        access.owned(
+            request.user, SessionDelivery.objects.select_related("session", "cohort__cem")
+        ),
         pk=delivery_id,
-        cohort__enrollments__activist=request.user,
     )
     form = AbsenceForm(request.POST)
     if not form.is_valid():

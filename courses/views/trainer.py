@@ -6,9 +6,9 @@ the user's scope gets 404, so an id reveals nothing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,22 +19,13 @@ from courses.forms import AttendanceSheetForm
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
 from courses.selectors.delivery import (
     attendance_summaries,
-    cohorts_managed_by,
-    cohorts_supervised_by,
     managed_delivery_or_404,
     trainer_cohorts,
 )
 from courses.services.attendance import attendance_sheet_save
-from lms.roles import Role, user_roles
+from lms import access
 
-MANAGING_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR})
-READING_ROLES = MANAGING_ROLES | {Role.ACCREDITOR}
 BLANK_ROWS = 8  # walk-ins on the printed sheet
-
-
-def _require_role(user, roles: frozenset[str]) -> None:
-    if not (user.is_superuser or user_roles(user) & roles):
-        raise PermissionDenied
 
 
 def _active_enrollments(cohort: Cohort) -> list[Enrollment]:
@@ -55,8 +46,8 @@ def _takes_attendance(delivery: SessionDelivery) -> bool:
 
 @login_required
 @require_GET
+@access.role_required(access.RUNS_SESSIONS)
 def my_cohorts(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user, MANAGING_ROLES)
     return TemplateResponse(
         request,
         "courses/trainer/my_cohorts.html",
@@ -66,12 +57,14 @@ def my_cohorts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.READS_ROSTERS)
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    _require_role(request.user, READING_ROLES)
-    cohort = get_object_or_404(
-        cohorts_supervised_by(request.user).prefetch_related("trainers"), pk=cohort_id
+    cohort = access.read_or_404(
+        request.user,
+        Cohort.objects.select_related("course", "cem__site").prefetch_related("trainers"),
+        pk=cohort_id,
     )
-    can_manage = cohorts_managed_by(request.user).filter(pk=cohort.pk).exists()
+    can_manage = access.may_manage(request.user, cohort)
     deliveries = list(cohort.deliveries.select_related("session").order_by("scheduled_at"))
     summaries = attendance_summaries(cohort, deliveries=deliveries)
     min_percent = cohort.course.min_attendance_percent
@@ -112,9 +105,9 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@access.role_required(access.RUNS_SESSIONS)
 def attendance_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> HttpResponse:
     """The whole roster on one screen; one POST saves it through attendance_sheet_save."""
-    _require_role(request.user, MANAGING_ROLES)
     cohort, delivery = managed_delivery_or_404(
         request.user, cohort_id=cohort_id, delivery_id=delivery_id
     )
@@ -172,9 +165,9 @@ def attendance_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> 
 
 @login_required
 @require_GET
+@access.role_required(access.RUNS_SESSIONS)
 def sign_in_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> HttpResponse:
     """A printable sheet for sessions without connectivity; marks are typed in later."""
-    _require_role(request.user, MANAGING_ROLES)
     cohort, delivery = managed_delivery_or_404(
         request.user, cohort_id=cohort_id, delivery_id=delivery_id
     )

@@ -1,0 +1,403 @@
+"""Who may read or manage what: the one module that answers every scoping question.
+
+Everything rests on two facts of a user: their roles (:mod:`lms.roles`) and the *site scope*
+a role gives them.
+
+* A coordinator reaches the site on her profile, or every site when it has none (national).
+* An accreditor reaches every site, to read completion evidence, never to change it.
+* A superuser reaches everything.
+* Trainers and activists reach no site as such: a trainer reaches the cohorts she trains (and,
+  for kinds that say so, the records of her own site); an activist reaches her own records.
+
+Each kind of object is described once, in :data:`KINDS`, by its lookups (to its site, to the
+people who train it, to the person it belongs to) and by who reads and who manages it.
+Selectors, views, viewsets and exports ask this module for querysets (:func:`readable`,
+:func:`manageable`, :func:`owned`, :func:`trained`, :func:`coordinated`) and look single
+objects up with :func:`read_or_404` and :func:`manage_or_404`, so that "not allowed" and "does
+not exist" are the same 404. Views refuse a whole role with :func:`role_required` (403). No
+other module filters by site or role.
+
+A new kind of object is one entry. Validation rounds, read and managed by the coordinators of
+the round's sites; an activist's community groups, read by her, by the trainers and the
+coordinators of her site; data-rights requests, handled by the coordinators of her site::
+
+    "courses.ValidationRound": Kind(site="sites", read=COORDINATORS, manage=COORDINATORS),
+    "courses.CommunityGroup": Kind(
+        site="activist__profile__site",
+        owner="activist",
+        read=OWNER | SITE_TRAINERS | COORDINATORS,
+        manage=OWNER,
+    ),
+    "lms.DataRightsRequest": Kind(
+        site="person__profile__site", owner="person", read=OWNER | COORDINATORS,
+        manage=COORDINATORS,
+    ),
+
+Models are named by label, never imported: every app imports this module, and it imports none
+of theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Flag, auto
+from functools import wraps
+
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from lms.models import ParticipantProfile, Site
+from lms.roles import Role, user_roles
+
+User = AbstractBaseUser | AnonymousUser | None
+
+# --- Audiences: who a kind of object is for ----------------------------------------------------
+
+
+class Audience(Flag):
+    """Who reads or manages a kind of object; combine with ``|``. Superusers are in every
+    audience but NOBODY: nobody changes the audit log or someone's answers."""
+
+    NOBODY = 0
+    OWNER = auto()  # the person the record belongs to, whatever her roles
+    TRAINERS = auto()  # trainers among the object's own trainers
+    SITE_TRAINERS = auto()  # trainers whose own site is the object's site
+    COORDINATORS = auto()  # of the object's site; national coordinators of every site
+    ACCREDITORS = auto()  # every site, reading only
+
+
+OWNER, TRAINERS, SITE_TRAINERS = Audience.OWNER, Audience.TRAINERS, Audience.SITE_TRAINERS
+COORDINATORS, ACCREDITORS, NOBODY = Audience.COORDINATORS, Audience.ACCREDITORS, Audience.NOBODY
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of object relates to sites and people, and who reads or manages it.
+
+    ``site`` is the lookup from the model to :class:`lms.models.Site` ("pk" for sites),
+    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it."""
+
+    site: str
+    read: Audience
+    manage: Audience = NOBODY
+    owner: str | None = None
+    trainers: str | None = None
+
+
+KINDS: dict[str, Kind] = {
+    "lms.Site": Kind(site="pk", read=COORDINATORS, manage=COORDINATORS),
+    "lms.CEM": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
+    "lms.ParticipantProfile": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
+    "auth.User": Kind(site="profile__site", read=COORDINATORS, manage=COORDINATORS),
+    "lms.AuditLogEntry": Kind(site="site", read=COORDINATORS | ACCREDITORS),
+    "courses.Cohort": Kind(
+        site="cem__site",
+        trainers="trainers",
+        read=COORDINATORS | ACCREDITORS | TRAINERS,
+        manage=COORDINATORS | TRAINERS,
+    ),
+    "courses.Enrollment": Kind(
+        site="cohort__cem__site",
+        owner="activist",
+        trainers="cohort__trainers",
+        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
+        manage=COORDINATORS,
+    ),
+    # An activist reads the sessions of her cohorts; their trainers run them.
+    "courses.SessionDelivery": Kind(
+        site="cohort__cem__site",
+        owner="cohort__enrollments__activist",
+        trainers="cohort__trainers",
+        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
+        manage=COORDINATORS | TRAINERS,
+    ),
+    "certificates.Certificate": Kind(
+        site="enrollment__cohort__cem__site",
+        owner="enrollment__activist",
+        trainers="enrollment__cohort__trainers",
+        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
+        manage=COORDINATORS,
+    ),
+    # Questionnaire answers are read only as aggregates (the analytics), and never by
+    # accreditors; each activist reaches her own through her enrollment.
+    "assessments.Response": Kind(site="site", read=COORDINATORS),
+}
+
+# --- Role checks -------------------------------------------------------------------------------
+
+#: Take attendance, run the schedule of a cohort.
+RUNS_SESSIONS = frozenset({Role.TRAINER, Role.COORDINATOR})
+#: Read a cohort's roster and attendance.
+READS_ROSTERS = RUNS_SESSIONS | {Role.ACCREDITOR}
+#: Follow one's own courses ("Mis cursos").
+FOLLOWS_COURSES = frozenset({Role.ACTIVIST})
+#: Read completion evidence and the audit log.
+READS_EVIDENCE = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
+#: Coordinate: the admin, the pre/post analytics and exports, issuing certificates.
+COORDINATES = frozenset({Role.COORDINATOR})
+
+
+def _authenticated(user: User) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def has_any_role(user: User, roles: Iterable[str]) -> bool:
+    """Superusers hold every role; anybody else one of `roles`."""
+    if not _authenticated(user):
+        return False
+    return user.is_superuser or bool(user_roles(user) & frozenset(roles))
+
+
+def require_role(user: User, roles: Iterable[str]) -> None:
+    """403 unless the user holds one of `roles` (or is a superuser)."""
+    if not has_any_role(user, roles):
+        raise PermissionDenied
+
+
+def role_required(roles: Iterable[str]) -> Callable:
+    """View decorator: 403 for anybody without one of `roles`. Put it under ``login_required``
+    (anonymous visitors are sent to log in) and the method decorators."""
+    roles = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_role(request.user, roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def sees_facilitator_notes(user: User) -> bool:
+    """Facilitator and safety notes are for the people who run sessions, never for
+    participants: staff, trainers and coordinators."""
+    if not _authenticated(user):
+        return False
+    return user.is_staff or has_any_role(user, RUNS_SESSIONS)
+
+
+# --- Site scope: the shared core ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteScope:
+    """The sites a user reaches through a role: every site, one site, or none."""
+
+    every: bool = False
+    site_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.every and self.site_id is None
+
+    def q(self, site_path: str) -> Q:
+        """Objects whose `site_path` leads to a site in scope."""
+        if self.every:
+            return Q()
+        if self.site_id is None:
+            return Q(pk__in=[])
+        return Q(**{site_path: self.site_id})
+
+    def sites(self) -> QuerySet[Site]:
+        return Site.objects.filter(self.q("pk"))
+
+    def site(self) -> Site | None:
+        """The one site of a site coordinator (None for every site, or none)."""
+        return Site.objects.filter(pk=self.site_id).first() if self.site_id else None
+
+
+EVERY_SITE = SiteScope(every=True)
+NO_SITE = SiteScope()
+
+
+def profile_of(user: User) -> ParticipantProfile | None:
+    if not _authenticated(user):
+        return None
+    try:
+        return user.profile
+    except ParticipantProfile.DoesNotExist:
+        return None
+
+
+def home_site_id(user: User) -> int | None:
+    """The site on the user's profile, if any."""
+    profile = profile_of(user)
+    return profile.site_id if profile else None
+
+
+def coordination_scope(user: User) -> SiteScope:
+    """The sites a user coordinates: superusers and national coordinators every site, a site
+    coordinator hers, anybody else none."""
+    if not _authenticated(user):
+        return NO_SITE
+    if user.is_superuser:
+        return EVERY_SITE
+    if Role.COORDINATOR not in user_roles(user):
+        return NO_SITE
+    site_id = home_site_id(user)
+    return EVERY_SITE if site_id is None else SiteScope(site_id=site_id)
+
+
+# --- Querysets ---------------------------------------------------------------------------------
+
+_NOTHING = Q(pk__in=[])
+
+
+def kind_of(model: type[models.Model] | str) -> Kind:
+    label = model if isinstance(model, str) else model._meta.label
+    try:
+        return KINDS[label]
+    except KeyError:
+        raise LookupError(f"No access rule for {label}: describe it in lms.access.KINDS") from None
+
+
+def site_path(model: type[models.Model]) -> str:
+    """The lookup from `model` to its site (e.g. "cem__site" for cohorts)."""
+    return kind_of(model).site
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """Rows of one kind given to a user: `q` over `paths` (lookups from the model)."""
+
+    q: Q
+    paths: tuple[str, ...] = ()
+
+
+def _condition(
+    user: User, kind: Kind, audiences: Audience, *, superuser: bool = True
+) -> _Condition | None:
+    """The rows of `kind` that `audiences` give `user`: None for all of them. `superuser`
+    False asks for what the audiences give even a superuser (her own records, say)."""
+    if not _authenticated(user) or not audiences:
+        return _Condition(_NOTHING)
+    if superuser and user.is_superuser:
+        return None
+    roles = user_roles(user)
+    if ACCREDITORS in audiences and Role.ACCREDITOR in roles:
+        return None
+    parts: list[tuple[str, object]] = []
+    if COORDINATORS in audiences and Role.COORDINATOR in roles:
+        scope = coordination_scope(user)
+        if scope.every:
+            return None
+        parts.append((kind.site, scope.site_id))
+    if TRAINERS in audiences and kind.trainers and Role.TRAINER in roles:
+        parts.append((kind.trainers, user))
+    if SITE_TRAINERS in audiences and Role.TRAINER in roles and home_site_id(user):
+        parts.append((kind.site, home_site_id(user)))
+    if OWNER in audiences and kind.owner:
+        parts.append((kind.owner, user))
+    if not parts:
+        return _Condition(_NOTHING)
+    q = Q()
+    for path, value in parts:
+        q |= Q(**{path: value})
+    return _Condition(q, tuple(path for path, _value in parts))
+
+
+def _many_valued(model: type[models.Model], path: str) -> bool:
+    """Whether `path` crosses a relation with many rows (many-to-many, reverse foreign key)."""
+    for name in path.split("__"):
+        if name == "pk":
+            return False
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+def _queryset(objects: type[models.Model] | QuerySet) -> QuerySet:
+    return objects._default_manager.all() if isinstance(objects, type) else objects
+
+
+def _apply(queryset: QuerySet, condition: _Condition | None) -> QuerySet:
+    if condition is None:
+        return queryset
+    if condition.q is _NOTHING:
+        return queryset.none()
+    model = queryset.model
+    if not any(_many_valued(model, path) for path in condition.paths):
+        return queryset.filter(condition.q)
+    # Lookups across many-to-many relations (trainers, enrollments) would repeat rows: filter
+    # through a subquery, so the caller's annotations and ordering stay as they are.
+    return queryset.filter(pk__in=model._default_manager.filter(condition.q).values("pk"))
+
+
+def readable(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """The objects (a model, or a queryset to narrow) that `user` may read."""
+    queryset = _queryset(objects)
+    kind = kind_of(queryset.model)
+    return _apply(queryset, _condition(user, kind, kind.read))
+
+
+def manageable(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """The objects `user` may change: a trainer's cohorts and their sessions, a coordinator's
+    site (every site for national ones). Accreditors change nothing."""
+    queryset = _queryset(objects)
+    kind = kind_of(queryset.model)
+    return _apply(queryset, _condition(user, kind, kind.manage))
+
+
+def owned(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """Only the user's own records (an activist's enrollments, certificates, sessions), for
+    superusers too."""
+    queryset = _queryset(objects)
+    return _apply(queryset, _condition(user, kind_of(queryset.model), OWNER, superuser=False))
+
+
+def trained(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """Only what the user trains, if she has the trainer role (superusers included)."""
+    queryset = _queryset(objects)
+    return _apply(queryset, _condition(user, kind_of(queryset.model), TRAINERS, superuser=False))
+
+
+def coordinated(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """What the user coordinates: her site's objects, every site's for national coordinators
+    and superusers, nothing for anybody else. The admin and the coordinator's dashboard show
+    this, and nothing a trainer role would add."""
+    queryset = _queryset(objects)
+    return _apply(queryset, _condition(user, kind_of(queryset.model), COORDINATORS))
+
+
+def read_filter(user: User, model: type[models.Model] | str, *, through: str) -> Q:
+    """The condition of :func:`readable` on rows reached `through` a relation, for a filtered
+    aggregate (``Count("responses", filter=read_filter(user, Response, through="responses"))``)."""
+    model = apps.get_model(model) if isinstance(model, str) else model
+    kind = kind_of(model)
+    condition = _condition(user, kind, kind.read)
+    if condition is None:
+        return Q()
+    if condition.q is _NOTHING:
+        return Q(**{f"{through}__pk__in": []})
+    rows = model._default_manager.filter(condition.q).values("pk")
+    return Q(**{f"{through}__pk__in": rows})
+
+
+def read_or_404(user: User, objects: type[models.Model] | QuerySet, **lookup) -> models.Model:
+    """One object the user may read; 404 when it does not exist or is not hers to read."""
+    return get_object_or_404(readable(user, objects), **lookup)
+
+
+def manage_or_404(user: User, objects: type[models.Model] | QuerySet, **lookup) -> models.Model:
+    """One object the user may change; 404 when it does not exist or is not hers to change."""
+    return get_object_or_404(manageable(user, objects), **lookup)
+
+
+def may_manage(user: User, instance: models.Model) -> bool:
+    return manageable(user, type(instance)).filter(pk=instance.pk).exists()
+
+
+def may_issue_certificates(user: User, cohort: models.Model) -> bool:
+    """Coordinators (and superusers) issue, close and revoke in the cohorts they manage."""
+    return has_any_role(user, COORDINATES) and may_manage(user, cohort)

@@ -1,0 +1,315 @@
+"""The access module, as a table: each role × each kind of object × read and manage.
+
+Two sites, A (Villa María del Triunfo) and B (Arequipa), hold one object of every kind each: a
+CEM, a cohort with its trainer and one enrolled activist, a session delivery, a certificate, a
+questionnaire response and an audit-log entry. Each cell of the table says which of the two
+objects a role reaches: "A", "B", both ("AB") or none ("").
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+from django.utils import timezone
+
+from assessments.models import Response
+from certificates.models import Certificate
+from courses.models import Cohort, Enrollment, SessionDelivery
+from lms import access
+from lms.audit import audit_record
+from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
+from lms.roles import Role
+from tests.factories import (
+    CEMFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    SessionDeliveryFactory,
+    UserFactory,
+    person,
+    site,
+)
+from tests.helpers import submit_response
+
+ROLES = (
+    "anonymous",
+    "activist",  # enrolled in the cohort of site A
+    "other_activist",  # enrolled in the cohort of site B
+    "trainer",  # trains the cohort of site A
+    "other_trainer",  # trains the cohort of site B
+    "site_coordinator",  # of site A
+    "other_site_coordinator",  # of site B
+    "national_coordinator",
+    "accreditor",
+    "superuser",
+)
+
+# (kind, verb): what each role of ROLES reaches, in order.
+TABLE = {
+    (Site, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (Site, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (CEM, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (CEM, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (ParticipantProfile, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (ParticipantProfile, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (Cohort, "read"): ("", "", "", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (Cohort, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
+    (Enrollment, "read"): ("", "A", "B", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (Enrollment, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (SessionDelivery, "read"): ("", "A", "B", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (SessionDelivery, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
+    (Certificate, "read"): ("", "A", "B", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (Certificate, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    # Answers are read as aggregates by coordinators only; nobody changes them.
+    (Response, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (Response, "manage"): ("", "", "", "", "", "", "", "", "", ""),
+    # The audit log is read by coordinators and accreditors and written by nobody.
+    (AuditLogEntry, "read"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
+    (AuditLogEntry, "manage"): ("", "", "", "", "", "", "", "", "", ""),
+}
+
+
+def certificate_for(enrollment: Enrollment, code: str) -> Certificate:
+    cohort = enrollment.cohort
+    return Certificate.objects.create(
+        enrollment=enrollment,
+        code=code,
+        full_name=enrollment.activist.get_full_name(),
+        participant_code=enrollment.activist.profile.participant_code,
+        course_title=cohort.course.title,
+        course_code=cohort.course.code,
+        curriculum_version="1.0",
+        credit_hours=4,
+        accrediting_institution="Universidad",
+        issuer="Programa",
+        site_name=cohort.cem.site.name,
+        cem_name=cohort.cem.name,
+        cohort_start=cohort.start_date,
+        cohort_end=cohort.end_date,
+        issued_on=timezone.localdate(),
+    )
+
+
+def one_site(course, session, instrument, slug: str, label: str) -> dict:
+    cem = CEMFactory(site=site(slug), name=f"CEM {label}")
+    trainer = person(Role.TRAINER, cem=cem)
+    cohort = CohortFactory(course=course, cem=cem, trainers=[trainer], name=f"Grupo {label}")
+    enrollment = EnrollmentFactory(cohort=cohort)
+    return {
+        "site": cem.site,
+        "cem": cem,
+        "trainer": trainer,
+        "activist": enrollment.activist,
+        "cohort": cohort,
+        "enrollment": enrollment,
+        "profile": enrollment.activist.profile,
+        "delivery": SessionDeliveryFactory(cohort=cohort, session=session),
+        "certificate": certificate_for(enrollment, f"CODE-{label}"),
+        "response": submit_response(
+            instrument=instrument,
+            cohort=cohort,
+            code=enrollment.activist.profile.participant_code,
+            wave="pre",
+            answers={},
+        ),
+        "entry": audit_record(
+            actor=None, action="create", instance=cohort, site=cem.site, after={}
+        ),
+    }
+
+
+@pytest.fixture
+def world(course, session_page, instrument):
+    a = one_site(course, session_page, instrument, "villa-maria-del-triunfo", "A")
+    b = one_site(course, session_page, instrument, "arequipa", "B")
+    users = {
+        "anonymous": None,
+        "activist": a["activist"],
+        "other_activist": b["activist"],
+        "trainer": a["trainer"],
+        "other_trainer": b["trainer"],
+        "site_coordinator": person(Role.COORDINATOR, site_=a["site"]),
+        "other_site_coordinator": person(Role.COORDINATOR, site_=b["site"]),
+        "national_coordinator": person(Role.COORDINATOR),
+        "accreditor": person(Role.ACCREDITOR),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
+    return {"A": a, "B": b, "users": users}
+
+
+KEY = {
+    Site: "site",
+    CEM: "cem",
+    ParticipantProfile: "profile",
+    Cohort: "cohort",
+    Enrollment: "enrollment",
+    SessionDelivery: "delivery",
+    Certificate: "certificate",
+    Response: "response",
+    AuditLogEntry: "entry",
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "verb"), list(TABLE), ids=[f"{m.__name__}-{v}" for m, v in TABLE]
+)
+def test_access_table(world, model, verb):
+    """Each role reaches exactly the objects of its cell, and looking up any other one is 404
+    like looking up an object that does not exist."""
+    scoped = access.readable if verb == "read" else access.manageable
+    lookup = access.read_or_404 if verb == "read" else access.manage_or_404
+    objects = {name: world[name][KEY[model]] for name in "AB"}
+    wrong = []
+    for role, reach in zip(ROLES, TABLE[model, verb], strict=True):
+        user = world["users"][role]
+        found = scoped(user, model).filter(pk__in=[o.pk for o in objects.values()])
+        if set(found) != {objects[name] for name in reach}:
+            wrong.append(f"{role} reaches {sorted(str(o) for o in found)}, not {reach!r}")
+        for name, obj in objects.items():
+            try:
+                reached = lookup(user, model, pk=obj.pk) == obj
+            except Http404:
+                reached = False
+            if reached != (name in reach):
+                wrong.append(f"{role}: looking up {name} gives {reached}")
+        with pytest.raises(Http404):
+            lookup(user, model, pk=10**9)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_many_trainers_and_enrollments_never_repeat_a_row(world):
+    a = world["A"]
+    second_trainer = person(Role.TRAINER, cem=a["cem"])
+    a["cohort"].trainers.add(second_trainer)
+    EnrollmentFactory(cohort=a["cohort"])
+    coordinator_who_trains = world["users"]["site_coordinator"]
+    coordinator_who_trains.groups.add(Group.objects.get(name=Role.TRAINER))
+    a["cohort"].trainers.add(coordinator_who_trains)
+    assert list(access.readable(coordinator_who_trains, Cohort)) == [a["cohort"]]
+    assert list(access.owned(a["activist"], SessionDelivery)) == [a["delivery"]]
+
+
+def test_owned_and_trained_are_ones_own_even_for_a_superuser(world):
+    root = world["users"]["superuser"]
+    assert not access.owned(root, Enrollment).exists()
+    assert not access.trained(root, Cohort).exists()
+    assert list(access.owned(world["A"]["activist"], Certificate)) == [world["A"]["certificate"]]
+    assert list(access.trained(world["B"]["trainer"], Cohort)) == [world["B"]["cohort"]]
+
+
+def test_a_coordinator_who_trains_elsewhere_coordinates_only_her_site(world):
+    coordinator = world["users"]["site_coordinator"]
+    coordinator.groups.add(Group.objects.get(name=Role.TRAINER))
+    world["B"]["cohort"].trainers.add(coordinator)
+    assert set(access.manageable(coordinator, Cohort)) == {
+        world["A"]["cohort"],
+        world["B"]["cohort"],
+    }
+    assert list(access.coordinated(coordinator, Cohort)) == [world["A"]["cohort"]]
+
+
+def test_the_coordination_scope_of_each_role(world):
+    users = world["users"]
+    assert access.coordination_scope(users["site_coordinator"]).site() == world["A"]["site"]
+    assert access.coordination_scope(users["national_coordinator"]).every
+    assert access.coordination_scope(users["superuser"]).every
+    for role in ("anonymous", "activist", "trainer", "accreditor"):
+        assert access.coordination_scope(users[role]).is_empty
+
+
+def test_people_are_coordinated_through_their_profiles_site(world):
+    people = User.objects.filter(groups__name=Role.ACTIVIST)
+    assert set(access.coordinated(world["users"]["other_site_coordinator"], people)) == {
+        world["B"]["activist"]
+    }
+
+
+def test_a_read_filter_counts_only_rows_in_scope(world):
+    from django.db.models import Count
+
+    from assessments.models import Instrument
+
+    def submitted(user) -> int:
+        condition = access.read_filter(user, Response, through="responses")
+        return Instrument.objects.annotate(n=Count("responses", filter=condition)).get().n
+
+    assert submitted(world["users"]["site_coordinator"]) == 1
+    assert submitted(world["users"]["national_coordinator"]) == 2
+    assert submitted(world["users"]["accreditor"]) == 0
+
+
+# --- Role checks ------------------------------------------------------------------------------
+
+
+COORDINATORS = {"site_coordinator", "other_site_coordinator", "national_coordinator"}
+TRAINERS = {"trainer", "other_trainer"}
+
+
+@pytest.mark.parametrize(
+    ("roles", "allowed"),
+    [
+        (access.RUNS_SESSIONS, TRAINERS | COORDINATORS),
+        (access.READS_ROSTERS, TRAINERS | COORDINATORS | {"accreditor"}),
+        (access.FOLLOWS_COURSES, {"activist", "other_activist"}),
+        (access.READS_EVIDENCE, COORDINATORS | {"accreditor"}),
+        (access.COORDINATES, COORDINATORS),
+    ],
+    ids=["runs sessions", "reads rosters", "follows courses", "reads evidence", "coordinates"],
+)
+def test_role_required_refuses_everybody_else_with_403(world, roles, allowed):
+    @access.role_required(roles)
+    def view(request):
+        return HttpResponse("ok")
+
+    for role, user in world["users"].items():
+        request = RequestFactory().get("/")
+        request.user = user or AnonymousUser()
+        if role in allowed | {"superuser"}:
+            assert view(request).status_code == 200, role
+        else:
+            with pytest.raises(PermissionDenied):
+                view(request)
+
+
+def test_facilitator_notes_are_for_those_who_run_sessions(world):
+    users = world["users"]
+    readers = {role for role, user in users.items() if access.sees_facilitator_notes(user)}
+    assert readers == {
+        "trainer",
+        "other_trainer",
+        "site_coordinator",
+        "other_site_coordinator",
+        "national_coordinator",
+        "superuser",
+    }
+
+
+# --- A new kind is one entry ------------------------------------------------------------------
+
+
+def test_a_new_kind_with_site_trainers_is_one_entry(world, monkeypatch):
+    """E.g. an activist's community groups: hers, her site's trainers' and coordinators'."""
+    monkeypatch.setitem(
+        access.KINDS,
+        "lms.ParticipantProfile",
+        access.Kind(
+            site="site",
+            owner="user",
+            read=access.OWNER | access.SITE_TRAINERS | access.COORDINATORS,
+            manage=access.OWNER,
+        ),
+    )
+    a, b, users = world["A"], world["B"], world["users"]
+    profiles = ParticipantProfile.objects.filter(pk__in=[a["profile"].pk, b["profile"].pk])
+    assert list(access.readable(users["activist"], profiles)) == [a["profile"]]
+    assert list(access.readable(users["other_trainer"], profiles)) == [b["profile"]]
+    assert list(access.readable(users["site_coordinator"], profiles)) == [a["profile"]]
+    assert not access.readable(users["accreditor"], profiles).exists()
+    assert list(access.manageable(users["other_activist"], profiles)) == [b["profile"]]
+
+
+def test_a_model_without_a_rule_is_refused_loudly(db):
+    from wagtail.models import Page
+
+    with pytest.raises(LookupError, match="lms.access.KINDS"):
+        access.readable(None, Page)
