@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from assessments.analysis import MIN_CELL, ChangeResult
 from assessments.due import QuestionnaireStatus, questionnaires_for_many
-from assessments.models import Instrument, ResearchConsent, Response, Wave
+from assessments.models import Instrument
 from assessments.selectors_analytics import Grouping, analytics_allowed, analytics_report_for
-from certificates.issuance.selectors import eligibility_reasons
+from certificates.completion.rule import COMPLETION, EnrollmentCompletion
 from certificates.models import Certificate
 from courses.models import (
     AttendanceSettings,
@@ -60,9 +60,13 @@ def _start_of_tomorrow(now: dt.datetime) -> dt.datetime:
 @dataclass(frozen=True)
 class ActivistCourse:
     enrollment: Enrollment
-    attendance: AttendanceSummary
+    completion: EnrollmentCompletion
     next_delivery: SessionDelivery | None
     questionnaires: list[QuestionnaireStatus]
+
+    @property
+    def attendance(self) -> AttendanceSummary:
+        return self.completion.attendance
 
     @property
     def cohort(self) -> Cohort:
@@ -77,16 +81,12 @@ class ActivistCourse:
         return self.enrollment.status == Enrollment.Status.ENROLLED
 
     @property
-    def min_percent(self) -> int:
-        return self.course.min_attendance_percent
-
-    @property
     def needed(self) -> int:
-        return self.attendance.needed_for(self.min_percent)
+        return self.completion.attendance_check.needed
 
     @property
     def reachable(self) -> bool:
-        return self.needed <= self.attendance.remaining
+        return self.completion.attendance_check.reachable
 
 
 @dataclass(frozen=True)
@@ -131,15 +131,8 @@ def activist_section(
         )
         .order_by("-cohort__start_date")
     )
-    cohorts = [e.cohort for e in enrollments]
-    deliveries = deliveries_by_cohort([c.pk for c in cohorts], related=("session",))
-    summaries = attendance_summaries_batch(
-        enrollments,
-        deliveries,
-        counted=_counted(cohorts),
-        rules=rules,
-        records=Q(enrollment_id__in=[e.pk for e in enrollments]),
-    )
+    deliveries = deliveries_by_cohort([e.cohort_id for e in enrollments], related=("session",))
+    completions = COMPLETION.of_enrollments(enrollments, deliveries=deliveries, rules=rules)
     questionnaires = questionnaires_for_many(enrollments, deliveries, today=today)
     courses = []
     for enrollment in enrollments:
@@ -152,7 +145,7 @@ def activist_section(
         courses.append(
             ActivistCourse(
                 enrollment=enrollment,
-                attendance=summaries[enrollment.pk],
+                completion=completions[enrollment.pk],
                 next_delivery=next(upcoming, None),
                 questionnaires=(
                     questionnaires[enrollment.pk]
@@ -354,7 +347,6 @@ def coordinator_section(
         .order_by("cem__site__name", "start_date", "name", "pk")
     )
     ids = [c.pk for c in cohorts]
-    counted = _counted(cohorts)
     enrollments = list(
         Enrollment.objects.filter(cohort_id__in=ids)
         .only("pk", "cohort_id", "status", "activist_id")
@@ -362,31 +354,10 @@ def coordinator_section(
         .order_by()
     )
     deliveries = deliveries_by_cohort(ids)
-    summaries = attendance_summaries_batch(
-        enrollments,
-        deliveries,
-        counted=counted,
-        rules=rules,
-        records=Q(enrollment__cohort_id__in=ids),
+    completions = COMPLETION.of_enrollments(
+        enrollments, cohorts=cohorts, deliveries=deliveries, rules=rules
     )
-    required_sessions: dict[int, set[int]] = defaultdict(set)
-    for course_id, session_id in CoursePage.required_sessions.through.objects.filter(
-        coursepage_id__in={c.course_id for c in cohorts}
-    ).values_list("coursepage_id", "sessionpage_id"):
-        required_sessions[course_id].add(session_id)
-    submitted = set(
-        Response.objects.filter(cohort_id__in=ids, status=Response.Status.SUBMITTED).values_list(
-            "cohort_id", "participant_code", "wave"
-        )
-    )
-    declined = set(
-        ResearchConsent.objects.filter(
-            enrollment__cohort_id__in=ids, decision=ResearchConsent.Decision.REFUSED
-        ).values_list("enrollment_id", flat=True)
-    )
-    latest_certificate: dict[
-        int, tuple[str, str]
-    ] = {}  # the newest one decides, as on the cohort page
+    latest_certificate: dict[int, tuple[str, str]] = {}  # the newest decides, as on its page
     for enrollment_id, status, pdf in (
         Certificate.objects.filter(enrollment__cohort_id__in=ids)
         .order_by("created_at", "pk")
@@ -396,47 +367,36 @@ def coordinator_section(
 
     figures: dict[int, CohortFigures] = {}
     to_date_ids: dict[int, set[int]] = {}
-    required_deliveries: dict[int, list[int]] = {}
     for cohort in cohorts:
-        schedule = deliveries[cohort.pk]
-        to_date = [d for d in schedule if d.scheduled_at <= now]
+        to_date = [d for d in deliveries[cohort.pk] if d.scheduled_at <= now]
         to_date_ids[cohort.pk] = {d.pk for d in to_date}
-        required = required_sessions[cohort.course_id]
-        required_deliveries[cohort.pk] = [d.pk for d in schedule if d.session_id in required]
         figures[cohort.pk] = CohortFigures(
             cohort=cohort,
             sessions_to_date=len(to_date),
             unlogged=sum(1 for d in to_date if d.status == SessionDelivery.Status.SCHEDULED),
         )
-    for summary in summaries.values():
-        enrollment = summary.enrollment
-        cohort_id = enrollment.cohort_id
-        row = figures[cohort_id]
-        course = row.cohort.course
-        code = enrollment.participant_code
+    for completion in completions.values():
+        enrollment = completion.enrollment
+        row = figures[enrollment.cohort_id]
+        attendance, questionnaires = (
+            completion.attendance_check,
+            completion.checks["questionnaires"],
+        )
         if enrollment.status != Enrollment.Status.WITHDRAWN:
             row.enrolled += 1
             row.expected += row.sessions_to_date
             row.attended += sum(
                 1
-                for delivery_id, status in summary.statuses.items()
-                if delivery_id in to_date_ids[cohort_id] and status in counted[cohort_id]
+                for delivery_id, status in attendance.attendance.statuses.items()
+                if delivery_id in to_date_ids[enrollment.cohort_id] and status in attendance.counted
             )
-            row.entry_submitted += (cohort_id, code, Wave.PRE) in submitted
-            row.exit_submitted += (cohort_id, code, Wave.POST) in submitted
+            row.entry_submitted += questionnaires.entry_submitted
+            row.exit_submitted += questionnaires.exit_submitted
         certificate = latest_certificate.get(enrollment.pk)
         valid = certificate is not None and certificate[0] == Certificate.Status.VALID
         if valid and not certificate[1]:
             row.pdf_pending += 1
-        if certificate is None and not eligibility_reasons(
-            summary,
-            course=course,
-            required_deliveries=dict.fromkeys(required_deliveries[cohort_id], ""),
-            submitted_waves={
-                wave for wave in (Wave.PRE, Wave.POST) if (cohort_id, code, wave) in submitted
-            },
-            declined=enrollment.pk in declined,
-        ):
+        if certificate is None and completion.eligible:
             row.to_issue += 1
 
     running = [figures[c.pk] for c in cohorts if c.status == Cohort.Status.RUNNING]

@@ -7,9 +7,10 @@ never touches the database::
 
 The acta is a formal record produced in Spanish whatever the language of the interface, so its
 fixed phrases live here (as in :mod:`certificates.documents.certificate`), not in the gettext
-catalogue. It shares the certificate's toolkit (:mod:`certificates.pdf`): fonts, colours,
-dates, file names. A4 portrait; the tables run over as many pages as needed and repeat their
-header row on each page.
+catalogue; the completion rule comes already stated, in Spanish, by the rule itself
+(:mod:`certificates.completion`). It shares the certificate's toolkit
+(:mod:`certificates.pdf`): fonts, colours, dates, file names. A4 portrait; the tables run
+over as many pages as needed and repeat their header row on each page.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ TITLE = "Acta de cumplimiento"
 ENROLLMENT_STATUS = {"enrolled": "Inscrita/o", "completed": "Completó", "withdrawn": "Retirada/o"}
 COHORT_STATUS = {"planned": "Planificado", "running": "En curso", "closed": "Cerrado"}
 SESSION_STATUS = {"scheduled": "Programada", "held": "Realizada", "cancelled": "Cancelada"}
-ATTENDANCE_STATUS = {"P": "Presente", "L": "Tardanza", "E": "Justificada", "A": "Ausente"}
 CERTIFICATE_STATUS = {"valid": "Válido", "revoked": "Revocado"}
 
 # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
@@ -103,11 +103,7 @@ class ActaContent:
     cohort_start: date
     cohort_end: date
     trainers: tuple[str, ...]
-    min_attendance_percent: int
-    counted_statuses: tuple[str, ...]
-    required_sessions: tuple[str, ...]
-    require_pre: bool
-    require_post: bool
+    completion_rule: tuple[str, ...]  # the rule's sentences, in Spanish
     enrolled: int
     completed: int
     withdrawn: int
@@ -141,24 +137,6 @@ def _yes_no(value: bool) -> str:
 
 def _text(value: object) -> str:
     return escape(str(value))
-
-
-def completion_rule_text(content: ActaContent) -> str:
-    counted = ", ".join(ATTENDANCE_STATUS.get(c, c) for c in content.counted_statuses)
-    parts = [
-        f"Asistir al menos al {content.min_attendance_percent} % de todas las sesiones "
-        f"programadas del grupo (no canceladas), incluidas las futuras; cuentan: {counted}."
-    ]
-    if content.required_sessions:
-        parts.append("Sesiones obligatorias: " + "; ".join(content.required_sessions) + ".")
-    if content.require_pre:
-        parts.append("Se exige haber enviado el cuestionario de entrada.")
-    if content.require_post:
-        parts.append("Se exige haber enviado el cuestionario de salida.")
-    if content.require_pre or content.require_post:
-        parts.append("Quien declinó responder los cuestionarios no está obligada/o a ello.")
-    parts.append("Quien se retiró del grupo no cumple.")
-    return " ".join(parts)
 
 
 class ActaPdfRenderer(PdfRenderer):
@@ -278,7 +256,7 @@ class ActaPdfRenderer(PdfRenderer):
                 f"{COHORT_STATUS.get(content.cohort_status, content.cohort_status)}",
             ),
             ("Facilitación", ", ".join(content.trainers) or "—"),
-            ("Regla de cumplimiento", completion_rule_text(content)),
+            ("Regla de cumplimiento", " ".join(content.completion_rule)),
             (
                 "Participantes",
                 f"{content.enrolled} inscritas/os · {content.completed} completaron · "

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from certificates.completion.rule import COMPLETION
 from certificates.models import Certificate
 from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery
 from lms import access
@@ -29,10 +30,11 @@ def _count_per_cohort(queryset: QuerySet, cohort_path: str = "cohort") -> Coales
 class CourseAudit:
     course: CoursePage
     cohorts: list[Cohort]  # annotated by completion_audit
+    rule: tuple[str, ...]  # the course's completion rule, stated by the rule itself
 
 
 def completion_audit(user: AbstractBaseUser | AnonymousUser) -> list[CourseAudit]:
-    """Each course with its cohorts visible to the user, in one query. Every cohort carries
+    """Each course with its cohorts visible to the user, in two queries. Every cohort carries
     `enrolled`, `completed`, `withdrawn`, `sessions_planned` (not cancelled), `sessions_held`,
     `sessions_cancelled`, `certificates_valid` and `certificates_revoked`."""
     S, E, C = SessionDelivery.Status, Enrollment.Status, Certificate.Status
@@ -56,7 +58,9 @@ def completion_audit(user: AbstractBaseUser | AnonymousUser) -> list[CourseAudit
         )
         .order_by("course__title", "course_id", "-start_date", "name")
     )
+    groups = [list(g) for _key, g in groupby(cohorts, key=lambda c: c.course_id)]
+    rules = COMPLETION.describe(group[0].course for group in groups)
     return [
-        CourseAudit(course=group[0].course, cohorts=group)
-        for group in (list(g) for _key, g in groupby(cohorts, key=lambda c: c.course_id))
+        CourseAudit(course=group[0].course, cohorts=group, rule=rules[group[0].course_id])
+        for group in groups
     ]

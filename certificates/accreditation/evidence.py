@@ -17,8 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from assessments.models import ResearchConsent, Response, Wave
-from certificates.issuance.selectors import Eligibility, cohort_eligibility
+from assessments.models import ResearchConsent
+from certificates.completion.rule import CohortCompletion, EnrollmentCompletion, cohort_completion
 from certificates.models import Certificate
 from courses.models import AttendanceRecord, Cohort, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary
@@ -97,21 +97,25 @@ class ResearchDecision:
 
 @dataclass(frozen=True)
 class ActivistEvidence:
-    eligibility: Eligibility
+    completion: EnrollmentCompletion
     cells: list[AttendanceCell]
-    entry_submitted: bool
-    exit_submitted: bool
-    research: ResearchDecision | None
     certificates: list[Certificate]
-    min_percent: int
 
     @property
     def enrollment(self) -> Enrollment:
-        return self.eligibility.enrollment
+        return self.completion.enrollment
 
     @property
     def attendance(self) -> AttendanceSummary:
-        return self.eligibility.attendance
+        return self.completion.attendance
+
+    @property
+    def eligible(self) -> bool:
+        return self.completion.eligible
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self.completion.reasons
 
     @property
     def full_name(self) -> str:
@@ -125,27 +129,44 @@ class ActivistEvidence:
 
     @property
     def attendance_rule_met(self) -> bool:
-        summary = self.attendance
-        return bool(summary.scheduled) and (
-            summary.attended * 100 >= self.min_percent * summary.scheduled
-        )
+        return self.completion.checks["attendance"].met
 
     @property
     def sessions_attended(self) -> list[int]:
         """Numbers of the (not cancelled) sessions whose status counts toward completion."""
-        return [
-            cell.delivery.session.number
-            for cell in self.cells
-            if cell.counts and cell.delivery.status != SessionDelivery.Status.CANCELLED
-        ]
+        return self.completion.attendance_check.attended_sessions
 
     @property
     def edit_count(self) -> int:
         return sum(len(cell.edits) for cell in self.cells)
 
     @property
+    def _questionnaires(self):
+        return self.completion.checks["questionnaires"]
+
+    @property
+    def entry_submitted(self) -> bool:
+        return self._questionnaires.entry_submitted
+
+    @property
+    def exit_submitted(self) -> bool:
+        return self._questionnaires.exit_submitted
+
+    @property
     def questionnaires_declined(self) -> bool:
-        return bool(self.research and self.research.refused)
+        return self._questionnaires.declined
+
+    @property
+    def research(self) -> ResearchDecision | None:
+        consent = self._questionnaires.consent
+        if consent is None:
+            return None
+        return ResearchDecision(
+            decision=consent.decision,
+            label=consent.get_decision_display(),
+            text_version=consent.text_version,
+            decided_at=consent.decided_at,
+        )
 
     @property
     def certificate(self) -> Certificate | None:
@@ -156,23 +177,10 @@ class ActivistEvidence:
         return self.certificates[-1] if self.certificates else None
 
 
-@dataclass(frozen=True)
-class CompletionRule:
-    min_percent: int
-    counted_statuses: tuple[str, ...]
-    required_sessions: tuple[str, ...]
-    require_pre: bool
-    require_post: bool
-
-    @property
-    def counted_labels(self) -> list[str]:
-        return [_status_label(code) for code in self.counted_statuses]
-
-
 @dataclass
 class CohortEvidence:
     cohort: Cohort
-    rule: CompletionRule
+    completion: CohortCompletion
     sessions: list[SessionEvidence]
     activists: list[ActivistEvidence]
     trainers: list = field(default_factory=list)
@@ -180,6 +188,11 @@ class CohortEvidence:
     @property
     def course(self) -> CoursePage:
         return self.cohort.course
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The completion rule, in the active language."""
+        return self.completion.sentences
 
     def _enrollments_with(self, status: str) -> int:
         return sum(1 for a in self.activists if a.enrollment.status == status)
@@ -258,9 +271,8 @@ def cohort_evidence(cohort: Cohort) -> CohortEvidence:
     session with who recorded it and every later change, the completion rule, questionnaires
     submitted (yes/no only) and certificates. The number of queries does not depend on the
     number of activists or sessions."""
-    course = cohort.course
-    eligibility = cohort_eligibility(cohort)
-    counted = frozenset(course.counted_statuses)
+    completion = cohort_completion(cohort)
+    counted = frozenset(cohort.course.counted_statuses)
     deliveries = list(
         cohort.deliveries.select_related("session")
         .prefetch_related("facilitators")
@@ -274,27 +286,11 @@ def cohort_evidence(cohort: Cohort) -> CohortEvidence:
         )
     }
     events = _attendance_events(cohort)
-    # Only who submitted which wave: never the answers or the scores.
-    submitted = set(
-        Response.objects.filter(cohort=cohort, status=Response.Status.SUBMITTED).values_list(
-            "participant_code", "wave"
-        )
-    )
-    research = {
-        c.enrollment_id: ResearchDecision(
-            decision=c.decision,
-            label=c.get_decision_display(),
-            text_version=c.text_version,
-            decided_at=c.decided_at,
-        )
-        for c in ResearchConsent.objects.filter(enrollment__cohort=cohort)
-    }
     certificates: dict[int, list[Certificate]] = defaultdict(list)
     for certificate in Certificate.objects.filter(enrollment__cohort=cohort).order_by(
         "created_at", "pk"
     ):
         certificates[certificate.enrollment_id].append(certificate)
-    required = tuple(course.required_sessions.order_by("number").values_list("title", flat=True))
 
     recorded_per_delivery: dict[int, int] = defaultdict(int)
     for _enrollment_id, delivery_id in records:
@@ -312,10 +308,8 @@ def cohort_evidence(cohort: Cohort) -> CohortEvidence:
         )
 
     activists = []
-    for row in eligibility:
+    for row in completion.enrollments:
         enrollment = row.enrollment
-        profile = getattr(enrollment.activist, "profile", None)
-        code = profile.participant_code if profile else None
         cells = []
         for delivery in deliveries:
             record = records.get((enrollment.pk, delivery.pk))
@@ -329,24 +323,12 @@ def cohort_evidence(cohort: Cohort) -> CohortEvidence:
             )
         activists.append(
             ActivistEvidence(
-                eligibility=row,
-                cells=cells,
-                entry_submitted=(code, Wave.PRE) in submitted,
-                exit_submitted=(code, Wave.POST) in submitted,
-                research=research.get(enrollment.pk),
-                certificates=certificates.get(enrollment.pk, []),
-                min_percent=course.min_attendance_percent,
+                completion=row, cells=cells, certificates=certificates.get(enrollment.pk, [])
             )
         )
     return CohortEvidence(
         cohort=cohort,
-        rule=CompletionRule(
-            min_percent=course.min_attendance_percent,
-            counted_statuses=tuple(course.counted_statuses),
-            required_sessions=required,
-            require_pre=course.require_pre_questionnaire,
-            require_post=course.require_post_questionnaire,
-        ),
+        completion=completion,
         sessions=sessions,
         activists=activists,
         trainers=trainers,

@@ -88,7 +88,7 @@ def acta_csv(evidence: CohortEvidence) -> tuple[str, str, bytes]:
             "entry_questionnaire": _yes_no(activist.entry_submitted),
             "exit_questionnaire": _yes_no(activist.exit_submitted),
             "questionnaires_declined": _yes_no(activist.questionnaires_declined),
-            "eligible": _yes_no(activist.eligibility.eligible),
+            "eligible": _yes_no(activist.eligible),
             "certificate_code": certificate.code if certificate else "",
             "certificate_status": certificate.status if certificate else "",
             "certificate_issued_on": _iso(certificate.issued_on if certificate else None),
@@ -111,6 +111,8 @@ def acta_content(
     evidence: CohortEvidence, *, produced_by: AbstractBaseUser, produced_at: datetime
 ) -> ActaContent:
     """Plain values for the PDF renderer: what was produced, when, by whom, from what."""
+    with translation.override("es"):  # the acta is a Spanish record, whoever produces it
+        rule = tuple(str(sentence) for sentence in evidence.sentences)
     cohort, course = evidence.cohort, evidence.course
     name = produced_by.get_full_name()
     who = f"{name} ({produced_by.get_username()})" if name else produced_by.get_username()
@@ -128,11 +130,7 @@ def acta_content(
         cohort_start=cohort.start_date,
         cohort_end=cohort.end_date,
         trainers=tuple(t.get_full_name() or t.get_username() for t in evidence.trainers),
-        min_attendance_percent=evidence.rule.min_percent,
-        counted_statuses=evidence.rule.counted_statuses,
-        required_sessions=evidence.rule.required_sessions,
-        require_pre=evidence.rule.require_pre,
-        require_post=evidence.rule.require_post,
+        completion_rule=rule,
         enrolled=evidence.enrolled,
         completed=evidence.completed,
         withdrawn=evidence.withdrawn,
@@ -166,7 +164,7 @@ def acta_content(
                 scheduled=a.attendance.scheduled,
                 percent=a.attendance.percent,
                 rule_met=a.attendance_rule_met,
-                eligible=a.eligibility.eligible,
+                eligible=a.eligible,
                 sessions_attended=tuple(a.sessions_attended),
                 attendance_edits=a.edit_count,
                 entry_questionnaire=a.entry_submitted,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from certificates.completion.rule import cohort_completion
 from certificates.documents.certificate import CONTENT_TYPE, certificate_filename
 from certificates.documents.services import certificate_render
 from certificates.issuance.selectors import cohort_eligibility
@@ -80,7 +81,8 @@ def cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
             else:
                 messages.info(request, _("Nothing to issue: no new eligible activist."))
         return redirect("certificates:cohort", cohort_id=cohort.pk)
-    rows = cohort_eligibility(cohort)
+    completion = cohort_completion(cohort)
+    rows = cohort_eligibility(cohort, completion=completion)
     return TemplateResponse(
         request,
         "certificates/cohort.html",
@@ -88,6 +90,7 @@ def cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "course": cohort.course,
             "rows": rows,
+            "rule": completion.sentences,
             "can_issue": can_issue,
             "eligible_without": sum(1 for r in rows if r.eligible and not r.certificate),
             "pending": sum(1 for r in rows if r.pending_pdf),

@@ -6,7 +6,6 @@ enrollment or session answers 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,16 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.due import questionnaires_for_many
+from certificates.completion.rule import COMPLETION
 from courses.forms import AbsenceForm
-from courses.models import AttendanceRecord, AttendanceSettings, Enrollment, SessionDelivery
-from courses.selectors.delivery import attendance_summaries_batch
+from courses.models import AttendanceRecord, Enrollment, SessionDelivery
 from courses.services import attendance as attendance_service
 from lms import access
 
 
 def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
-    """What each enrollment looks like to its activist: schedule, own marks, progress and
-    questionnaires, read in a fixed number of queries however many courses there are."""
+    """What each enrollment looks like to its activist: schedule, own marks, progress to the
+    certificate (the completion rule) and questionnaires, read in a fixed number of queries
+    however many courses there are."""
     now = timezone.now()
     schedules: dict[int, list[SessionDelivery]] = {e.cohort_id: [] for e in enrollments}
     for delivery in (
@@ -39,17 +39,12 @@ def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
         cohort_id: [d for d in deliveries if d.status != SessionDelivery.Status.CANCELLED]
         for cohort_id, deliveries in schedules.items()
     }
-    summaries = attendance_summaries_batch(
-        enrollments,
-        scheduled,
-        counted={e.cohort_id: frozenset(e.cohort.course.counted_statuses) for e in enrollments},
-        rules=AttendanceSettings.load(),
-        records=Q(enrollment_id__in=[e.pk for e in enrollments]),
-    )
+    completions = COMPLETION.of_enrollments(enrollments, deliveries=scheduled)
     questionnaires = questionnaires_for_many(enrollments, scheduled)
     cards = []
     for enrollment in enrollments:
-        cohort, summary = enrollment.cohort, summaries[enrollment.pk]
+        cohort, completion = enrollment.cohort, completions[enrollment.pk]
+        summary = completion.attendance
         upcoming = [
             d
             for d in schedules[cohort.pk]
@@ -69,8 +64,6 @@ def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
             for delivery in schedules[cohort.pk]
             if delivery.pk not in upcoming_ids
         ]
-        min_percent = cohort.course.min_attendance_percent
-        needed = summary.needed_for(min_percent)
         cards.append(
             {
                 "enrollment": enrollment,
@@ -79,9 +72,7 @@ def _enrollment_cards(enrollments: list[Enrollment]) -> list[dict]:
                 "course": cohort.course,
                 "active": enrollment.status == Enrollment.Status.ENROLLED,
                 "summary": summary,
-                "min_percent": min_percent,
-                "needed": needed,
-                "reachable": needed <= summary.remaining,
+                "completion": completion,
                 "past": past,
                 # Before a session only the activist's own announcement can be stored.
                 "upcoming": [
