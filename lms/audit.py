@@ -22,14 +22,20 @@ def _json_value(value: object) -> object:
     return value
 
 
-def model_snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> Snapshot:
-    """Concrete field values of an instance, JSON-ready (foreign keys as ids)."""
+def model_snapshot(
+    instance: models.Model, *, exclude: Iterable[str] = (), many_to_many: Iterable[str] = ()
+) -> Snapshot:
+    """Concrete field values of an instance, JSON-ready (foreign keys as ids), plus the sorted
+    ids of the `many_to_many` relations named (who trains a cohort is part of its history)."""
     skipped = set(exclude)
-    return {
+    snapshot = {
         field.attname: _json_value(getattr(instance, field.attname))
         for field in instance._meta.concrete_fields
         if field.attname not in skipped
     }
+    for name in many_to_many:
+        snapshot[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
+    return snapshot
 
 
 def audit_entry(

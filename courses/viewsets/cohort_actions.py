@@ -28,7 +28,7 @@ from courses.services.roster_import import (
     roster_import,
 )
 from lms import access
-from lms.viewsets import admin_index_url
+from lms.admin_toolkit import admin_index_url
 
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 
