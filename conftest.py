@@ -76,7 +76,7 @@ def cohort_setup(course):
 @pytest.fixture
 def instrument(db):
     """The example instrument (not validated), imported from its file."""
-    from assessments.services.instruments import instrument_import
+    from assessments.instruments.files import instrument_import
     from tests.helpers import EXAMPLE_INSTRUMENT
 
     return instrument_import(EXAMPLE_INSTRUMENT.read_bytes())

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.instruments.files import instrument_import
+from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response, Wave
-from assessments.scoring import ScoringKey
-from assessments.services.instruments import instrument_import
-from assessments.services.responses import QUESTIONNAIRE_CONSENT_VERSION
+from assessments.questionnaires.services import QUESTIONNAIRE_CONSENT_VERSION
 from courses.models import Cohort, CoursePage, Enrollment
 
 EXAMPLE_INSTRUMENT = Path(__file__).resolve().parent / "instruments" / "ejemplo_tolerancia.json"

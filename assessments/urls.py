@@ -1,6 +1,7 @@
 from django.urls import path
 
-from assessments.views import analytics, questionnaire
+from assessments.analytics import views as analytics
+from assessments.questionnaires import views as questionnaire
 
 app_name = "assessments"
 

@@ -2,7 +2,7 @@ from django.urls import reverse_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from assessments.admin_views import admin_urls
+from assessments.instruments.views import admin_urls
 
 
 class InstrumentsMenuItem(MenuItem):

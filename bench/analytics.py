@@ -1,4 +1,4 @@
-"""Benchmark of the pre/post questionnaire analysis (assessments.analysis).
+"""Benchmark of the pre/post questionnaire analysis (assessments.analytics.analysis).
 
 Run from the project root (no Django needed):
 
@@ -29,7 +29,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessments.analysis import (  # noqa: E402
+from assessments.analytics.analysis import (  # noqa: E402
     CONFIDENCE,
     MIN_CELL,
     RCI_CRITICAL,

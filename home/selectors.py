@@ -2,9 +2,7 @@
 
 Every section loads its rows with a few set-wide queries (cohorts, enrollments, deliveries,
 attendance records, responses, certificates) and combines them in Python, so the count does not
-grow with cohorts, activists or sessions. The one exception is the activist's questionnaires:
-:func:`assessments.due.questionnaires_for` costs a few queries per *current* enrollment of that
-one person (the questionnaire windows must be exactly the ones the questionnaire screens use).
+grow with cohorts, activists or sessions.
 """
 
 import datetime as dt
@@ -16,10 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from assessments.analysis import MIN_CELL, ChangeResult
-from assessments.due import QuestionnaireStatus, questionnaires_for_many
+from assessments.analytics.analysis import MIN_CELL, ChangeResult
+from assessments.analytics.selectors import Grouping, analytics_allowed, analytics_report_for
 from assessments.models import Instrument
-from assessments.selectors_analytics import Grouping, analytics_allowed, analytics_report_for
+from assessments.questionnaires.due import QuestionnaireStatus, questionnaires_for_many
 from certificates.completion.rule import COMPLETION, EnrollmentCompletion
 from certificates.models import Certificate
 from courses.models import (

@@ -139,8 +139,8 @@ def answers_from(tolerance: list, instrument_codes: list[str]) -> dict:
 def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
     """Import the example instrument, enrol one activist per answer row and store the
     submitted pre/post responses. Returns instrument, key, cohorts and enrollments."""
-    from assessments.scoring import ScoringKey
-    from assessments.services.instruments import instrument_import
+    from assessments.instruments.files import instrument_import
+    from assessments.instruments.scoring import ScoringKey
     from tests.factories import CEMFactory, CohortFactory, EnrollmentFactory, site
 
     instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())

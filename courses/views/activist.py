@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.due import questionnaires_for_many
+from assessments.questionnaires.due import questionnaires_for_many
 from certificates.completion.rule import COMPLETION
 from courses.forms import AbsenceForm
 from courses.models import AttendanceRecord, Enrollment, SessionDelivery

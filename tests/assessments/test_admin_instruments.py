@@ -4,8 +4,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessments.instruments.files import instrument_import
 from assessments.models import Instrument
-from assessments.services.instruments import instrument_import
 from lms.roles import Role
 from tests.factories import person
 from tests.helpers import EXAMPLE_INSTRUMENT

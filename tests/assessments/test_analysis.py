@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from assessments.analysis import (
+from assessments.analytics.analysis import (
     METHOD_P_ADJUST,
     MIN_CELL,
     ChangeResult,

@@ -1,9 +1,9 @@
 """The coordinator analytics page: figures, suppression, scope, access and query count.
 
-The expected figures are computed here independently of assessments.analysis: subscale scores
-by hand with exact fractions from the raw answers in ``TOLERANCE`` (tol_03 is reverse-coded:
-x' = 6 - x), then SciPy (ttest_rel, wilcoxon, t.interval, rankdata) and plain formulas
-(Cronbach's alpha, d_z, RCI, Holm).
+The expected figures are computed here independently of assessments.analytics.analysis:
+subscale scores by hand with exact fractions from the raw answers in ``TOLERANCE`` (tol_03 is
+reverse-coded: x' = 6 - x), then SciPy (ttest_rel, wilcoxon, t.interval, rankdata) and plain
+formulas (Cronbach's alpha, d_z, RCI, Holm).
 """
 
 import math
@@ -62,7 +62,7 @@ def hand_alpha(rows: list[list]) -> tuple[float, int]:
 
 
 def expected(rows: list) -> dict:
-    """Every figure of one group, computed without assessments.analysis."""
+    """Every figure of one group, computed without assessments.analytics.analysis."""
     pairs = [
         (hand_score(pre), hand_score(post))
         for pre, post in rows

@@ -1,4 +1,4 @@
-from assessments.services.instruments import instrument_import
+from assessments.instruments.files import instrument_import
 from lms.models import DataProtectionSettings
 from tests.helpers import EXAMPLE_INSTRUMENT
 

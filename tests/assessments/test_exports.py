@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.exports import DICTIONARY_COLUMNS, PREFER_NOT_TO_ANSWER
+from assessments.analytics.exports import DICTIONARY_COLUMNS, PREFER_NOT_TO_ANSWER
 from assessments.models import Response
 from lms.models import AuditLogEntry
 from lms.roles import Role

@@ -4,12 +4,12 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Instrument, Item
-from assessments.services.instruments import (
+from assessments.instruments.files import (
     InstrumentFileError,
     instrument_export,
     instrument_import,
 )
+from assessments.models import Instrument, Item
 from tests.helpers import EXAMPLE_INSTRUMENT
 
 

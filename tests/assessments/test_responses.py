@@ -5,14 +5,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from assessments.instruments.scoring import ScoringKey
 from assessments.models import ResearchConsent, Response
-from assessments.scoring import ScoringKey
-from assessments.selectors import questionnaire_waves
-from assessments.services.responses import (
+from assessments.questionnaires.services import (
     research_consent_decide,
     response_draft_save,
     response_submit,
 )
+from assessments.questionnaires.windows import questionnaire_waves
 from tests.factories import SessionDeliveryFactory
 
 

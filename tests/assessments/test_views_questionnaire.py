@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from assessments.due import questionnaires_for
+from assessments.instruments.files import instrument_import
 from assessments.models import ResearchConsent, Response
-from assessments.services.instruments import instrument_import
-from assessments.services.responses import (
+from assessments.questionnaires.due import questionnaires_for
+from assessments.questionnaires.services import (
     QUESTIONNAIRE_CONSENT_VERSION,
     research_consent_decide,
     response_draft_save,

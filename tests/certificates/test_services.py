@@ -189,7 +189,7 @@ def test_issue_date_and_dates_are_frozen(cohort, ten_sessions):
 
 
 def test_required_questionnaire_blocks_unless_the_activist_declined(cohort, ten_sessions):
-    from assessments.services.responses import research_consent_decide
+    from assessments.questionnaires.services import research_consent_decide
 
     answered_nothing, declined = EnrollmentFactory(cohort=cohort), EnrollmentFactory(cohort=cohort)
     hold_sessions(

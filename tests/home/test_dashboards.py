@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from assessments.analytics.selectors import Grouping, analytics_report_for
+from assessments.instruments.files import instrument_import
+from assessments.instruments.scoring import ScoringKey
 from assessments.models import Response
-from assessments.scoring import ScoringKey
-from assessments.selectors_analytics import Grouping, analytics_report_for
-from assessments.services.instruments import instrument_import
-from assessments.services.responses import research_consent_decide
+from assessments.questionnaires.services import research_consent_decide
 from certificates.issuance.selectors import cohort_eligibility
 from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate

@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.instruments.files import instrument_export
 from assessments.models import Instrument
-from assessments.services.instruments import instrument_export
 
 
 class Command(BaseCommand):

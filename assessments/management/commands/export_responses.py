@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.exports import export_create
+from assessments.analytics.exports import export_create
 from assessments.models import Instrument, Response
 from lms.models import Site
 

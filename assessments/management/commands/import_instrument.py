@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services.instruments import InstrumentFileError, instrument_import
+from assessments.instruments.files import InstrumentFileError, instrument_import
 
 
 class Command(BaseCommand):

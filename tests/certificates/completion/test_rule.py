@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from assessments.services.responses import research_consent_decide
+from assessments.questionnaires.services import research_consent_decide
 from certificates.accreditation.evidence import cohort_evidence
 from certificates.accreditation.exports import acta_content, acta_csv
 from certificates.completion.requirements import REQUIREMENTS, Check, Requirement

@@ -2,7 +2,7 @@
 
 Coordinators (a site coordinator sees only their site) and superusers only: trainers,
 activists and accreditors get 403, anonymous visitors are sent to log in. Every export is
-audit-logged by :func:`assessments.exports.export_create`.
+audit-logged by :func:`assessments.analytics.exports.export_create`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from assessments import charts
-from assessments.exports import export_create
-from assessments.selectors_analytics import (
+from assessments.analytics import charts
+from assessments.analytics.exports import export_create
+from assessments.analytics.selectors import (
     GROUPING_LABELS,
     AnalyticsReport,
     Grouping,

@@ -286,7 +286,7 @@ def export_create(
     """Build one export (``kind`` "responses" or "dictionary") and write its audit entry.
 
     ``responses`` must already be limited to what the actor may see (see
-    ``assessments.selectors_analytics.submitted_responses``); ``site_id`` is the site the
+    ``assessments.analytics.selectors.submitted_responses``); ``site_id`` is the site the
     export is about (None for several sites), recorded with the entry.
     """
     if kind == "responses":

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response
-from assessments.scoring import ScoringKey
-from assessments.selectors import WaveState, participant_code_of, questionnaire_waves
+from assessments.questionnaires.windows import WaveState, participant_code_of, questionnaire_waves
 from courses.models import Enrollment
 from lms.audit import audit_record, model_snapshot
 from lms.models import AuditLogEntry

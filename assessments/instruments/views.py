@@ -17,12 +17,12 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from assessments.models import Instrument, Response
-from assessments.services.instruments import (
+from assessments.instruments.files import (
     InstrumentFileError,
     instrument_export,
     instrument_import,
 )
+from assessments.models import Instrument, Response
 from lms.downloads import attachment_response, safe_filename
 
 MAX_INSTRUMENT_BYTES = 1024 * 1024

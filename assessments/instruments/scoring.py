@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessments.analysis import MIN_SHARE, reverse_code, subscale_scores
+from assessments.analytics.analysis import MIN_SHARE, reverse_code, subscale_scores
 from assessments.models import Instrument
 
 

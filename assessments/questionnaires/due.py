@@ -11,13 +11,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ResearchConsent, Response, Wave
-from assessments.selectors import (
+from assessments.questionnaires.services import QUESTIONNAIRE_CONSENT_VERSION
+from assessments.questionnaires.windows import (
     WaveState,
     participant_code_of,
     questionnaire_waves,
     research_consent_of,
 )
-from assessments.services.responses import QUESTIONNAIRE_CONSENT_VERSION
 from courses.models import Enrollment
 
 WAVE_TITLES: dict[str, Promise] = {

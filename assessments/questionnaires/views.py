@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.due import QuestionnaireStatus, Timing, questionnaires_for
-from assessments.forms import AnswersForm, ConsentForm
 from assessments.models import Wave
-from assessments.services.responses import (
+from assessments.questionnaires.due import QuestionnaireStatus, Timing, questionnaires_for
+from assessments.questionnaires.forms import AnswersForm, ConsentForm
+from assessments.questionnaires.services import (
     QUESTIONNAIRE_CONSENT_VERSION,
     research_consent_decide,
     response_draft_save,

@@ -1,7 +1,8 @@
-"""Coordinator analytics: who may see it, which responses are in scope, and the pre/post report.
+"""Coordinator analytics: the responses in the user's scope (:mod:`lms.access`) and the pre/post
+report.
 
-The numbers come from :mod:`assessments.analysis`; this module only turns database rows into
-aligned matrices. Responses are read with one query whatever the number of participants
+The numbers come from :mod:`assessments.analytics.analysis`; this module only turns database
+rows into aligned matrices. Responses are read with one query whatever the number of participants
 (``values_list``), and every name shown (cohorts, sites, items) comes from a constant number of
 further queries.
 """
@@ -18,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.analysis import (
+from assessments.analytics.analysis import (
     METHOD_P_ADJUST,
     MIN_CELL,
     GroupResult,
@@ -26,8 +27,8 @@ from assessments.analysis import (
     analyse_groups,
     item_agreement,
 )
+from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, Item, Response, Subscale, Wave
-from assessments.scoring import ScoringKey
 from courses.models import Cohort
 from lms import access
 from lms.models import ParticipantProfile, Site

@@ -1,1 +1,0 @@
-"""Write-side actions of the assessments app."""
