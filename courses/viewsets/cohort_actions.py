@@ -22,11 +22,8 @@ from wagtail.admin.widgets import AdminDateTimeInput
 
 from courses.models import Cohort
 from courses.services.delivery import cohort_schedule_generate
-from courses.services.roster_import import (
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    roster_import,
-)
+from courses.services.roster_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from courses.services.roster_import import roster_import
 from lms import access
 from lms.admin_toolkit import admin_index_url
 

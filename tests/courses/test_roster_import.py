@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
 from courses.models import Enrollment
-from courses.services.roster_import import decode_roster, roster_import
+from courses.services.roster_csv import decode_roster
+from courses.services.roster_import import roster_import
 from lms.models import AuditLogEntry, ParticipantProfile
 from lms.roles import Role
 from tests.factories import CEMFactory, UserFactory, person, site
