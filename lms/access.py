@@ -394,6 +394,23 @@ def manage_or_404(user: User, objects: type[models.Model] | QuerySet, **lookup) 
     return get_object_or_404(manageable(user, objects), **lookup)
 
 
+def profile_candidates(user: User) -> QuerySet:
+    """People `user` may give a participant profile, hence a site: active people without one.
+    A site on a coordinator's or accreditor's profile limits what they see, so only national
+    coordinators and superusers give one to them (or to staff)."""
+    people = apps.get_model("auth.User").objects.filter(
+        profile__isnull=True, is_superuser=False, is_active=True
+    )
+    scope = coordination_scope(user)
+    if scope.is_empty:
+        return people.none()
+    if not scope.every:
+        people = people.exclude(is_staff=True).exclude(
+            groups__name__in=[Role.COORDINATOR, Role.ACCREDITOR]
+        )
+    return people
+
+
 def may_manage(user: User, instance: models.Model) -> bool:
     return manageable(user, type(instance)).filter(pk=instance.pk).exists()
 

@@ -5,7 +5,6 @@ The admin is the coordinators' tool. A site coordinator only ever loads objects 
 the same way. Superusers and national coordinators (no site on their profile) see everything.
 """
 
-from django.contrib.auth.models import User
 from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -28,7 +27,6 @@ from lms.admin_toolkit import (
 )
 from lms.audit import audit_changes
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
-from lms.roles import Role
 
 # --- Sites -------------------------------------------------------------------------------------
 
@@ -114,13 +112,7 @@ class ProfileForm(WagtailAdminModelForm):
         if "user" in self.fields:
             # A profile is created for a person who has none yet (accounts come from the roster
             # import or the administrators).
-            people = User.objects.filter(profile__isnull=True, is_superuser=False, is_active=True)
-            if is_site_coordinator(user):
-                # A profile with a site limits what a coordinator or accreditor sees: only a
-                # national coordinator may give one to them.
-                people = people.exclude(is_staff=True).exclude(
-                    groups__name__in=[Role.COORDINATOR, Role.ACCREDITOR]
-                )
+            people = access.profile_candidates(user)
             self.fields["user"].queryset = people.order_by("last_name", "first_name", "username")
             self.fields["user"].label_from_instance = person_label
             self.fields["user"].label = _("person")

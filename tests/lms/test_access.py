@@ -313,3 +313,17 @@ def test_a_model_without_a_rule_is_refused_loudly(db):
 
     with pytest.raises(LookupError, match="lms.access.KINDS"):
         access.readable(None, Page)
+
+
+def test_only_national_coordinators_give_a_site_to_coordinators_and_accreditors(world):
+    plain = UserFactory(roles=[Role.ACTIVIST])
+    accreditor = UserFactory(roles=[Role.ACCREDITOR])
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    staff = UserFactory(is_staff=True)
+    users = world["users"]
+    everybody = {plain, accreditor, coordinator, staff}
+    assert set(access.profile_candidates(users["national_coordinator"])) == everybody
+    assert set(access.profile_candidates(users["superuser"])) == everybody
+    assert set(access.profile_candidates(users["site_coordinator"])) == {plain}
+    for role in ("trainer", "accreditor", "activist", "anonymous"):
+        assert not access.profile_candidates(users[role]).exists()
