@@ -4,11 +4,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
+
 PROBE = (
     "import json; from lms.celery import app; import django; django.setup(); "
     "print(json.dumps({'broker': app.conf.broker_url, 'eager': app.conf.task_always_eager, "

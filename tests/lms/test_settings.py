@@ -1,9 +1,8 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:

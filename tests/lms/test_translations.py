@@ -5,12 +5,12 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
+
 CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 
 

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-import segno
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
@@ -14,7 +13,6 @@ from reportlab.pdfbase.ttfonts import TTFontFace
 from certificates.documents.certificate import CertificateContent, CertificatePdfRenderer
 from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, clear_font_caches
 from certificates.pdf.qr import qr_matrix, qr_path_operators, qr_runs
-from certificates.pdf.text import format_date
 
 STANDARD_14 = {
     "Courier",
@@ -201,40 +199,6 @@ def test_fonts_are_registered_once():
     assert FONT_REGULAR in pdfmetrics.getRegisteredFontNames()
 
 
-def test_qr_matrix_is_segnos_matrix():
-    expected = segno.make(URL, error="m", micro=False)
-
-    matrix = qr_matrix(URL)
-
-    assert len(matrix) == expected.symbol_size(border=0)[0]
-    assert [[bool(v) for v in row] for row in expected.matrix] == [list(row) for row in matrix]
-
-
-def test_qr_runs_cover_exactly_the_dark_modules():
-    matrix = qr_matrix(URL)
-    size = len(matrix)
-    rebuilt = [[False] * size for _ in range(size)]
-
-    for row, col, length in qr_runs(matrix):
-        assert length > 0
-        for x in range(col, col + length):
-            assert not rebuilt[row][x]
-            rebuilt[row][x] = True
-
-    assert rebuilt == [list(row) for row in matrix]
-    # Runs are maximal: two runs on one row never touch.
-    runs = qr_runs(matrix)
-    for (row_a, col_a, len_a), (row_b, col_b, _) in zip(runs, runs[1:], strict=False):
-        if row_a == row_b:
-            assert col_a + len_a < col_b
-
-
-def test_qr_runs_handle_edges():
-    matrix = ((True, True, False, True), (False, False, False, False), (True, False, True, True))
-
-    assert qr_runs(matrix) == ((0, 0, 2), (0, 3, 1), (2, 0, 1), (2, 2, 2))
-
-
 def test_qr_is_drawn_as_one_filled_path(renderer):
     _, page = read(renderer.render(make_content())[2])
     stream = page.get_contents().get_data().decode("latin-1")
@@ -306,20 +270,6 @@ def test_signatories_are_optional(renderer):
     text = page_text(renderer.render(make_content(signatories=()))[2])
 
     assert "María Ñahui Suárez" in text
-
-
-@pytest.mark.parametrize(
-    ("value", "language", "expected"),
-    [
-        (date(2026, 3, 15), "es", "15 de marzo de 2026"),
-        (date(2026, 3, 15), "en", "15 March 2026"),
-        (date(2025, 1, 1), "es", "1 de enero de 2025"),
-        (date(2025, 12, 31), "en", "31 December 2025"),
-        (date(2025, 9, 9), "es", "9 de septiembre de 2025"),
-    ],
-)
-def test_format_date(value, language, expected):
-    assert format_date(value, language) == expected
 
 
 def test_singular_hour(renderer):

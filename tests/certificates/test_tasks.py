@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from tests.factories import EnrollmentFactory, hold_sessions
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
