@@ -67,7 +67,7 @@ class StillEnrolled(Requirement):
         )
 
     def sentences(self, course, loaded) -> list[str]:
-        return [_("An activist who withdraws from the cohort does not complete it.")]
+        return [_("Stay enrolled in the cohort (whoever withdraws does not complete it).")]
 
 
 # --- Minimum attendance ------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_the_rule_states_itself_for_the_course(cohort, sessions):
     with translation.override("en"):
         sentences = cohort_completion(cohort).sentences
     assert sentences == (
-        "An activist who withdraws from the cohort does not complete it.",
+        "Stay enrolled in the cohort (whoever withdraws does not complete it).",
         "Attend at least 80% of all scheduled sessions of the cohort (not cancelled), future "
         "ones included.",
         "Statuses that count: Present, Late.",
