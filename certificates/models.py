@@ -88,3 +88,12 @@ class VerificationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.code_tried}"
+
+
+# Portable credentials live in their own package; importing them here registers their models.
+from certificates.credentials.models import (  # noqa: E402, F401
+    CredentialIssuerSettings,
+    PortableCredential,
+    SigningKey,
+    StatusList,
+)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
     path("idioma/", lms_views.set_language, name="set_language"),
+    path("", include("certificates.credentials.urls")),
 ]
 
 urlpatterns += i18n_patterns(

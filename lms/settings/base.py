@@ -115,6 +115,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Absolute links in PDFs and e-mails.
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Portable credentials (Open Badges 3.0). The Ed25519 private keys are read from the keyring file
+# CREDENTIALS_KEY_FILE or, when it is empty, from the environment variable named here; never
+# from the database. Development and tests generate a key on first use; production never does.
+CREDENTIALS_KEY_FILE = os.environ.get("CREDENTIALS_KEY_FILE", "")
+CREDENTIALS_KEY_ENV = "CREDENTIALS_SIGNING_KEYS"
+CREDENTIALS_GENERATE_DEV_KEY = False
+
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -22,6 +22,13 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The credential signing keys: a keyring file or the environment variable, never a default.
+if not CREDENTIALS_KEY_FILE and not os.environ.get(CREDENTIALS_KEY_ENV):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set CREDENTIALS_KEY_FILE (a keyring file) or CREDENTIALS_SIGNING_KEYS (its content) "
+        "in production: credentials are signed with these keys."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SESSION_COOKIE_SECURE = True

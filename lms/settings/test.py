@@ -19,6 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+CREDENTIALS_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="cem-test-keys-")) / "signing-keys.pem")
+CREDENTIALS_GENERATE_DEV_KEY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
