@@ -9,7 +9,14 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if k
+        not in {
+            "DJANGO_SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "CREDENTIALS_KEY_FILE",
+            "CREDENTIALS_SIGNING_KEYS",
+        }
     }
     environment.update(env)
     return subprocess.run(
@@ -27,7 +34,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_passes_the_deploy_checklist():
+def test_production_refuses_to_start_without_credential_signing_keys():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        DJANGO_SECRET_KEY="x" * 64 + "production-secret-for-the-check-only",
+        ALLOWED_HOSTS="formacion.example.org",
+    )
+    assert result.returncode != 0
+    assert "CREDENTIALS_KEY_FILE" in result.stderr
+
+
+def test_production_passes_the_deploy_checklist(tmp_path):
     result = run_manage(
         "check",
         "--deploy",
@@ -36,5 +54,6 @@ def test_production_passes_the_deploy_checklist():
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         DJANGO_SECRET_KEY="x" * 64 + "production-secret-for-the-check-only",
         ALLOWED_HOSTS="formacion.example.org",
+        CREDENTIALS_KEY_FILE=str(tmp_path / "signing-keys.pem"),
     )
     assert result.returncode == 0, result.stderr + result.stdout
