@@ -12,10 +12,14 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from certificates.credentials import bitstring
+from certificates.credentials.credential import status_list_url
 from certificates.credentials.data_integrity import verify_proof
 from certificates.credentials.jwt import ALGORITHM
 from certificates.credentials.models import PortableCredential
+from certificates.credentials.services import portable_credential_of
 from certificates.credentials.signing import published_key, verification_method_id
+from certificates.credentials.status_list import status_list_json
 
 
 @dataclass(frozen=True)
@@ -49,3 +53,31 @@ def signature_check(portable: PortableCredential) -> SignatureCheck:
     except (JoseError, ValueError):
         signed_jwt = False
     return SignatureCheck(verification_method=method, data_integrity=data_integrity, jwt=signed_jwt)
+
+
+@dataclass(frozen=True)
+class CredentialFacts:
+    """What the public verification page says about a certificate's portable credential."""
+
+    portable: PortableCredential
+    signature: SignatureCheck
+    status_list_url: str
+    revoked_bit: bool
+
+    @property
+    def name_withheld(self) -> bool:
+        return self.portable.name_withheld
+
+
+def credential_facts(certificate) -> CredentialFacts:
+    """Check the stored proofs and read the certificate's bit from the signed status list that
+    verifiers download (a constant number of queries)."""
+    portable = portable_credential_of(certificate)
+    document = status_list_json(portable.status_list_id)
+    encoded = json.loads(document)["credentialSubject"]["encodedList"]
+    return CredentialFacts(
+        portable=portable,
+        signature=signature_check(portable),
+        status_list_url=status_list_url(portable.status_list_id),
+        revoked_bit=bitstring.is_set(encoded, portable.status_index),
+    )
