@@ -20,9 +20,11 @@ def served(client, certificate):
 
 
 def jwt_claims(token: str, jwks: dict) -> dict:
-    """Verify with jwcrypto, choosing the key by the header's kid among the published ones."""
-    keys = jwk.JWKSet.from_json(json.dumps(jwks))
-    verified = jwcrypto_jwt.JWT(jwt=token, key=keys, algs=["EdDSA"], expected_type="JWS")
+    """Verify with jwcrypto, with the published key that the header's kid names."""
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    key = jwk.JWKSet.from_json(json.dumps(jwks)).get_key(header["kid"])
+    assert key is not None, "the kid is not published"
+    verified = jwcrypto_jwt.JWT(jwt=token, key=key, algs=["EdDSA"], expected_type="JWS")
     return json.loads(verified.claims)
 
 
