@@ -12,7 +12,9 @@ urlpatterns = [
     path("grupos/<int:cohort_id>/certificados/", issuance.cohort_certificates, name="cohort"),
     path("verificar/", verification.verify_form, name="verify_form"),
     path("verificar/revocados.json", verification.revocation_list_json, name="revocation_list"),
+    path("verificar/estado/<int:list_id>.json", verification.status_list, name="status_list"),
     path("verificar/cursos/<str:course_code>/", verification.achievement, name="achievement"),
     path("verificar/<str:code>/", verification.verify, name="verify"),
     path("verificar/<str:code>/insignia.json", verification.badge, name="badge"),
+    path("verificar/<str:code>/insignia.jwt", verification.badge_token, name="badge_jwt"),
 ]

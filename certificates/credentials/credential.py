@@ -39,7 +39,7 @@ def absolute_url(name: str, *args: object) -> str:
 
 
 def status_list_url(list_id: int) -> str:
-    return absolute_url("credentials:status_list", list_id)
+    return absolute_url("certificates:status_list", list_id)
 
 
 def name_hash(name: str, salt: str) -> str:

@@ -24,11 +24,17 @@ from certificates.credentials.models import CredentialIssuerSettings, PortableCr
 from certificates.credentials.signing import ActiveKey, active_signing_key, issuer_did
 from certificates.credentials.status_list import status_indexes_allocate
 from certificates.models import Certificate
+from certificates.verification.services import verification_url
 from lms.audit import audit_record, model_snapshot
 from lms.models import AuditLogEntry
 
 # The signed texts are kept out of audit snapshots: they are long and say nothing new.
 _SNAPSHOT_EXCLUDE = ("signed_json", "signed_jwt")
+
+
+def issuer_name(*, default: str) -> str:
+    """The issuer printed on new certificates: the admin's setting, else ``default``."""
+    return CredentialIssuerSettings.load().name or default
 
 
 def issuer_profile(certificate: Certificate) -> IssuerProfile:
@@ -46,12 +52,6 @@ def issuer_profile(certificate: Certificate) -> IssuerProfile:
     )
 
 
-def _verification_url(certificate: Certificate) -> str:
-    from certificates.services import verification_url
-
-    return verification_url(certificate.code)
-
-
 def _sign(
     portable: PortableCredential,
     certificate: Certificate,
@@ -64,7 +64,7 @@ def _sign(
         certificate=certificate,
         portable=portable,
         issuer=issuer,
-        verification_url=_verification_url(certificate),
+        verification_url=verification_url(certificate.code),
     )
     secured = add_proof(
         credential,

@@ -1,5 +1,5 @@
-"""Credential documents, outside the language prefixes: their addresses are written into
-signed credentials and must never change."""
+"""The issuer's keys under /.well-known/, outside the language prefixes: did:web resolution and
+the VC-JWT ``kid`` depend on these exact addresses."""
 
 from django.urls import path
 
@@ -10,6 +10,4 @@ app_name = "credentials"
 urlpatterns = [
     path(".well-known/did.json", views.did_json, name="did"),
     path(".well-known/jwks.json", views.jwks_json, name="jwks"),
-    path("verificar/estado/<int:list_id>.json", views.status_list, name="status_list"),
-    path("verificar/<str:code>/insignia.jwt", views.badge_jwt, name="badge_jwt"),
 ]

@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.credentials.services import issuer_name, portable_credentials_issue
+from certificates.credentials.status_list import status_list_changed
 from certificates.issuance.selectors import cohort_eligibility
 from certificates.models import Certificate
 from certificates.tasks import render_certificate_pdf
@@ -29,7 +31,9 @@ def certificate_code_generate() -> str:
     return readable_code(groups=4)
 
 
-def _frozen_certificate(enrollment: Enrollment, actor: AbstractBaseUser | None) -> Certificate:
+def _frozen_certificate(
+    enrollment: Enrollment, actor: AbstractBaseUser | None, *, issuer: str
+) -> Certificate:
     cohort, activist = enrollment.cohort, enrollment.activist
     course = cohort.course
     return Certificate(
@@ -42,7 +46,7 @@ def _frozen_certificate(enrollment: Enrollment, actor: AbstractBaseUser | None) 
         curriculum_version=course.curriculum_version,
         credit_hours=course.credit_hours,
         accrediting_institution=course.accrediting_institution,
-        issuer=ISSUER,
+        issuer=issuer,
         site_name=cohort.cem.site.name,
         cem_name=cohort.cem.name,
         cohort_start=cohort.start_date,
@@ -67,7 +71,8 @@ def certificates_issue(
 
     The cohort row is locked so two requests issue one after the other; the database's
     partial unique constraint is the last line of defence. PDFs are rendered by workers after
-    commit; the rows exist first, so a missing PDF can always be rendered again."""
+    commit; the rows exist first, so a missing PDF can always be rendered again. Each
+    certificate's portable credential is signed in the same transaction."""
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     eligibility = cohort_eligibility(cohort)
     # Bulk issuance leaves a revoked certificate alone: issuing again after a revocation is a
@@ -94,7 +99,8 @@ def certificates_issue(
             )
     if not chosen:
         return []
-    new = [_frozen_certificate(e.enrollment, actor) for e in chosen]
+    issuer = issuer_name(default=ISSUER)
+    new = [_frozen_certificate(e.enrollment, actor, issuer=issuer) for e in chosen]
     try:
         with transaction.atomic():
             Certificate.objects.bulk_create(new)
@@ -135,6 +141,8 @@ def certificates_issue(
         )
     Enrollment.objects.bulk_update(completing, ["status", "completed_on"])
     AuditLogEntry.objects.bulk_create(entries)
+    # Signed now, in this transaction: a certificate never exists without its credential.
+    portable_credentials_issue(certificates=created)
     for certificate in created:
         render_certificate_pdf.enqueue_after_commit(certificate.pk)
     return created
@@ -184,5 +192,6 @@ def certificate_revoke(
         before=before,
         after=model_snapshot(certificate, exclude=("pdf", "rendered_at")),
     )
+    status_list_changed(certificate=certificate)  # its bit is set from this commit on
     render_certificate_pdf.enqueue_after_commit(certificate.pk)  # the "revoked" stamp
     return certificate

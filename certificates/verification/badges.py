@@ -1,16 +1,17 @@
-"""Open Badges 3.0: each certificate as an (unsigned) OpenBadgeCredential."""
+"""Open Badges 3.0 as served by the public verification pages.
+
+Each certificate's credential is signed once and frozen by :mod:`certificates.credentials`; the
+badge endpoints hand out those texts. ``revocation_list`` is the older 1EdTech list, kept for
+unsigned badges downloaded before credentials were signed, whose ``credentialStatus`` names it;
+current credentials carry a Bitstring Status List entry instead.
+"""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from certificates.credentials.services import portable_credential_of
 from certificates.models import Certificate
-from certificates.verification.services import verification_url
-
-CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
 
 
 def _url(name: str, *args) -> str:
@@ -18,74 +19,14 @@ def _url(name: str, *args) -> str:
         return settings.BASE_URL + reverse(name, args=args)
 
 
-def open_badge_credential(certificate: Certificate) -> dict:
-    """The certificate as an OpenBadgeCredential. The credential status points at the
-    platform's revocation list, so a verifier learns about a revocation."""
-    issued_at = certificate.created_at.replace(microsecond=0).isoformat()
-    achievement_id = _url("certificates:achievement", certificate.course_code)
-    credential = {
-        "@context": CONTEXT,
-        "id": _url("certificates:badge", certificate.code),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": certificate.course_title,
-        "issuer": {
-            "id": settings.BASE_URL + "/",
-            "type": ["Profile"],
-            "name": certificate.issuer,
-            "url": settings.BASE_URL + "/",
-        },
-        "validFrom": issued_at,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": certificate.full_name,
-                }
-            ],
-            "achievement": {
-                "id": achievement_id,
-                "type": ["Achievement"],
-                "achievementType": "Course",
-                "humanCode": certificate.course_code,
-                "name": certificate.course_title,
-                "version": certificate.curriculum_version,
-                "description": (
-                    f"{certificate.course_title}: curso acreditado por "
-                    f"{certificate.accrediting_institution}, {certificate.credit_hours} horas "
-                    "académicas."
-                ),
-                "criteria": {
-                    "narrative": (
-                        "Asistencia al porcentaje mínimo de todas las sesiones programadas del "
-                        "grupo y cumplimiento de las demás reglas de aprobación del curso."
-                    )
-                },
-                "creditsAvailable": float(certificate.credit_hours),
-                "creator": {
-                    "id": settings.BASE_URL + "/",
-                    "type": ["Profile"],
-                    "name": certificate.accrediting_institution,
-                },
-            },
-        },
-        "credentialStatus": {
-            "id": _url("certificates:revocation_list"),
-            "type": "1EdTechRevocationList",
-        },
-        "evidence": [
-            {
-                "id": verification_url(certificate.code),
-                "type": ["Evidence"],
-                "name": "Verificación pública",
-            }
-        ],
-    }
-    if not certificate.is_valid:
-        credential["validUntil"] = certificate.revoked_at.replace(microsecond=0).isoformat()
-    return credential
+def badge_json(certificate: Certificate) -> str:
+    """The signed OpenBadgeCredential (with its Data Integrity proof), exactly as stored."""
+    return portable_credential_of(certificate).signed_json
+
+
+def badge_jwt(certificate: Certificate) -> str:
+    """The same credential as a VC-JWT."""
+    return portable_credential_of(certificate).signed_jwt
 
 
 def revocation_list() -> dict:

@@ -15,7 +15,7 @@ from django.core.cache import cache
 
 from certificates.credentials.contexts import CONTEXT_DIR
 from certificates.credentials.services import portable_credential_of
-from certificates.services import certificates_issue
+from certificates.issuance.services import certificates_issue
 from tests.factories import EnrollmentFactory, SessionPageFactory, hold_sessions
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ from jwcrypto import jwk, jws
 from jwcrypto import jwt as jwcrypto_jwt
 
 from certificates.credentials import bitstring
-from certificates.services import certificate_revoke
+from certificates.issuance.services import certificate_revoke
 
 
 def served(client, certificate):
