@@ -27,6 +27,9 @@ COHORT_TRAINER = {
     "iquitos": "facilitadora-iquitos",
 }
 NAMED_ACTIVIST = {"villa-maria-del-triunfo": "activista", "iquitos": "activista-iquitos"}
+# The demo's own activist has a Quechua surname written with the modifier-letter apostrophe
+# (U+02BC), which certificates must print as a letter, never as a box.
+NAMED_ACTIVIST_NAME = {"activista": ("Yolanda Ñusta", "Qʼispe Mamani")}
 
 WOMEN = [
     "María",
@@ -212,6 +215,7 @@ def _seed_cohort(
         if named == "activista-iquitos" and finished:
             named = None  # she joined the programme this term
         username = named or f"{site.slug[:3]}{term[-2:].lower()}-{index:02d}"
+        first, last = NAMED_ACTIVIST_NAME.get(username, (first, last))
         # Men of the two generations the research compares; women across both as well.
         birth_year = today.year - (rng.randint(20, 29) if index % 2 else rng.randint(35, 50))
         user = _user(username, first, last, Role.ACTIVIST)

@@ -1,5 +1,11 @@
 """The embedded TrueType fonts of every PDF, registered once per process, with memoised subsets.
 
+The fonts are DejaVu Sans, shipped in ``font_files/`` with their licence: full Latin Extended
+coverage, so names such as *Qʼispe* (U+02BC) or *Tsẽĩ* print as written. A character the font
+lacks is never drawn as its missing-glyph box: :func:`printable` draws it decomposed (letter and
+combining marks) when the font has those, else the bare letter, else "?"; measuring and
+drawing both go through it, so text is measured as it is drawn.
+
 Embedding TrueType fonts means that every ``save()`` builds a subset of each font
 (``makeSubset``: ~0.45 ms per font) and zlib-compresses it (~0.55 ms per font). Both are pure
 functions of the subset's code points, so they are memoised per process, and every document's
@@ -12,9 +18,9 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections import OrderedDict
 
-import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream, PDFZCompress
@@ -24,11 +30,15 @@ FONT_REGULAR = "CertSans"
 FONT_BOLD = "CertSans-Bold"
 FONT_ITALIC = "CertSans-Italic"
 
+FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "font_files")
 _FONT_FILES = {
-    FONT_REGULAR: "Vera.ttf",
-    FONT_BOLD: "VeraBd.ttf",
-    FONT_ITALIC: "VeraIt.ttf",
+    FONT_REGULAR: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
 }
+# The last resort for a character the font cannot draw at all. Not U+FFFD: DejaVu's glyph for it
+# is the same diamond as its missing-glyph (.notdef) glyph.
+REPLACEMENT = "?"
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -117,18 +127,57 @@ class _CachingTTFontFace(TTFontFace):
 SUBSET_SEED = "áéíóúÁÉÍÓÚñÑüÜ¿¡—·…“”‘’«»"
 
 
+def printable(text: str, coverage: frozenset[int]) -> str:
+    """``text`` (NFC) with every character drawable from a font covering ``coverage``: one the
+    font lacks becomes its decomposition, else its letter without marks, else "?"."""
+    text = unicodedata.normalize("NFC", text)
+    if all(ord(char) in coverage for char in text):
+        return text
+    out = []
+    for char in text:
+        if ord(char) in coverage or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            out.append(char)
+            continue
+        decomposed = unicodedata.normalize("NFD", char)
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        for candidate in (decomposed, bare):
+            if candidate and all(ord(c) in coverage for c in candidate):
+                out.append(candidate)
+                break
+        else:
+            out.append(REPLACEMENT)
+    return "".join(out)
+
+
 class _EmbeddedFont(TTFont):
-    """``TTFont`` with a caching face and a fixed prefix for each document's subsets."""
+    """``TTFont`` with a caching face, a fixed prefix for each document's subsets and a
+    fallback for the characters it lacks (see :func:`printable`)."""
 
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
         # Same face object, only the two memoised methods change (no extra state).
         self.face.__class__ = _CachingTTFontFace
+        self.coverage = frozenset(self.face.charToGlyph)
 
     def splitString(self, text, doc, encoding="utf-8"):
         if doc not in self.state:
             super().splitString(SUBSET_SEED, doc)
-        return super().splitString(text, doc, encoding)
+        return super().splitString(printable(_text(text, encoding), self.coverage), doc, encoding)
+
+    def stringWidth(self, text, size, encoding="utf8"):
+        return super().stringWidth(printable(_text(text, encoding), self.coverage), size, encoding)
+
+
+def _text(text, encoding: str) -> str:
+    return text.decode(encoding) if isinstance(text, bytes) else text
+
+
+def coverage(font_name: str) -> frozenset[int]:
+    """The code points a registered font draws with a glyph of its own."""
+    register_fonts()
+    return pdfmetrics.getFont(font_name).coverage
 
 
 def register_fonts() -> None:
@@ -139,11 +188,10 @@ def register_fonts() -> None:
     with _fonts_lock:
         if _fonts_registered:
             return
-        font_dir = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
         registered = set(pdfmetrics.getRegisteredFontNames())
         for name, filename in _FONT_FILES.items():
             if name not in registered:
-                pdfmetrics.registerFont(_EmbeddedFont(name, os.path.join(font_dir, filename)))
+                pdfmetrics.registerFont(_EmbeddedFont(name, os.path.join(FONT_DIR, filename)))
         # Paragraph markup (<b>, <i>) in flowing text needs the family.
         addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
         addMapping(FONT_REGULAR, 1, 0, FONT_BOLD)

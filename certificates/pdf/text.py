@@ -71,3 +71,47 @@ def ellipsize(text: str, font: str, size: float, max_width: float) -> str:
     if space > len(text) * 0.6:
         text = text[:space]
     return text.rstrip(" ,;:·—-") + "…"
+
+
+def _balanced_split(text: str, font: str, size: float) -> tuple[str, str] | None:
+    """``text`` cut at the space that makes its two lines most even, or None without spaces."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    best = None
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        widest = max(
+            pdfmetrics.stringWidth(first, font, size), pdfmetrics.stringWidth(second, font, size)
+        )
+        if best is None or widest < best[0]:
+            best = (widest, first, second)
+    return best[1], best[2]
+
+
+def fit_block(
+    text: str,
+    font: str,
+    max_width: float,
+    *,
+    size: float,
+    min_size: float,
+    wrapped_size: float,
+    min_wrapped_size: float,
+    floor: float = 6.0,
+) -> tuple[float, list[str]]:
+    """``(size, lines)`` so that ``text`` never overflows ``max_width``: one line from ``size``
+    down to ``min_size``; else two even lines, between words, from ``wrapped_size`` down to
+    ``min_wrapped_size``; else one line shrunk as far as ``floor``, cut only past that."""
+    text = " ".join(text.split())
+    one_line = fit_size(text, font, size, max_width, min_size)
+    if pdfmetrics.stringWidth(text, font, one_line) <= max_width:
+        return one_line, [text]
+    split = _balanced_split(text, font, wrapped_size)
+    if split is not None:
+        widest = max(split, key=lambda line: pdfmetrics.stringWidth(line, font, wrapped_size))
+        two_lines = fit_size(widest, font, wrapped_size, max_width, min_wrapped_size)
+        if pdfmetrics.stringWidth(widest, font, two_lines) <= max_width:
+            return two_lines, list(split)
+    smallest = fit_size(text, font, min_size, max_width, floor)
+    return smallest, [ellipsize(text, font, smallest, max_width)]

@@ -328,7 +328,7 @@ def test_the_pdf_states_what_when_by_whom_and_lists_every_activist(client, world
         font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()
     ]
     assert fonts and all("/FontFile2" in font["/FontDescriptor"] for font in fonts)
-    assert any("BitstreamVeraSans" in font["/BaseFont"] for font in fonts)
+    assert any("DejaVuSans" in font["/BaseFont"] for font in fonts)
     assert AuditLogEntry.objects.filter(after={"export": "acta.pdf"}, actor=accreditor).count() == 1
 
 
@@ -390,3 +390,12 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(
     one_course = queries_for(client, en("accreditation:index"))
     CohortFactory(course=course, cem=world["vmt"].cem)
     assert queries_for(client, en("accreditation:index")) == one_course
+
+
+def test_the_acta_prints_latin_extended_names_as_written(client, world):
+    accreditor = person(Role.ACCREDITOR)
+    accreditor.first_name, accreditor.last_name = "Ñusta Tsẽĩ", "Qʼispe Ãüĩ"
+    accreditor.save()
+    client.force_login(accreditor)
+    text, _reader = pdf_text(client.get(en("accreditation:cohort_pdf", world["vmt"].pk)).content)
+    assert "Ñusta Tsẽĩ Qʼispe Ãüĩ" in text

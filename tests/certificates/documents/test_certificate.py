@@ -187,7 +187,7 @@ def test_fonts_are_embedded_truetype_and_not_standard_14(renderer):
         base_font = str(font["/BaseFont"]).lstrip("/")
         base_fonts.add(base_font.split("+", 1)[-1])
         assert base_font not in STANDARD_14
-    assert base_fonts >= {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}
+    assert base_fonts >= {"DejaVuSans", "DejaVuSans-Bold"}
     assert not (base_fonts & STANDARD_14)
 
 
@@ -277,3 +277,16 @@ def test_singular_hour(renderer):
     english = page_text(renderer.render(make_content(credit_hours=1, language="en"))[2])
     assert "1 credit hour" in english
     assert "1 credit hours" not in english
+
+
+@pytest.mark.parametrize("name", ["Yolanda Qʼispe Ñusta", "Tsẽĩ Ãwẽ Müller Ĩaĩ"])
+def test_names_with_latin_extended_letters_print_as_written(renderer, name):
+    text = " ".join(page_text(renderer.render(make_content(full_name=name))[2]).split())
+    assert name in text
+
+
+def test_a_very_long_name_is_printed_whole_on_two_lines(renderer):
+    name = "María de los Ángeles Yolanda Ñusta Qʼispe Huamaní de la Cruz Ccahuana Ttito"
+    text = page_text(renderer.render(make_content(full_name=name))[2])
+    assert all(word in text.split() for word in name.split())
+    assert "…" not in text
