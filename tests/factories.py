@@ -148,6 +148,14 @@ def person(role: Role, *, cem: CEM | None = None, site_: Site | None = None, **p
     return user
 
 
+def named_activist(cohort, first_name: str, last_name: str) -> User:
+    """An activist of the cohort's CEM with the given names (certificates print them)."""
+    user = person(Role.ACTIVIST, cem=cohort.cem)
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cohort

@@ -33,7 +33,7 @@ from certificates.pdf.base import ACCENT, CONTENT_TYPE, INK, MUTED, RULE, PdfRen
 from certificates.pdf.filenames import filename_part, safe_filename
 from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR
 from certificates.pdf.qr import draw_qr_matrix, qr_matrix
-from certificates.pdf.text import ellipsize, fit_size, format_date
+from certificates.pdf.text import ellipsize, fit_block, fit_size, format_date
 
 __all__ = ["CONTENT_TYPE", "CertificateContent", "CertificatePdfRenderer", "certificate_filename"]
 
@@ -196,11 +196,22 @@ class CertificatePdfRenderer(PdfRenderer):
         c.setFillColor(INK)
         c.setFont(FONT_ITALIC, 13)
         c.drawCentredString(cx, height - 150, t["awarded_to"])
-        name_size = fit_size(content.full_name, FONT_BOLD, 32, text_width, 16)
-        c.setFont(FONT_BOLD, name_size)
-        c.drawCentredString(
-            cx, height - 192, ellipsize(content.full_name, FONT_BOLD, name_size, text_width)
+        # A long name shrinks, then takes two lines, and never leaves the frame.
+        name_size, name_lines = fit_block(
+            content.full_name,
+            FONT_BOLD,
+            text_width,
+            size=32,
+            min_size=18,
+            wrapped_size=20,
+            min_wrapped_size=11,
         )
+        c.setFont(FONT_BOLD, name_size)
+        if len(name_lines) == 1:
+            c.drawCentredString(cx, height - 192, name_lines[0])
+        else:
+            c.drawCentredString(cx, height - 196 + name_size * 1.15, name_lines[0])
+            c.drawCentredString(cx, height - 196, name_lines[1])
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(cx - 220, height - 202, cx + 220, height - 202)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from certificates.credentials.contexts import CONTEXT_DIR
 from certificates.credentials.services import portable_credential_of
 from certificates.issuance.services import certificates_issue
-from tests.factories import EnrollmentFactory, SessionPageFactory, hold_sessions
+from tests.factories import EnrollmentFactory, SessionPageFactory, hold_sessions, named_activist
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(__file__).resolve().parent / "data"
@@ -39,7 +39,7 @@ def issued(cohort_setup, course, django_capture_on_commit_callbacks):
     cohort = cohort_setup["cohort"]
     winners = [
         EnrollmentFactory(
-            cohort=cohort, activist__first_name="Yolanda Ñusta", activist__last_name="Qʼispe"
+            cohort=cohort, activist=named_activist(cohort, "Yolanda Ñusta", "Qʼispe")
         ),
         EnrollmentFactory(cohort=cohort),
     ]
