@@ -151,6 +151,7 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         "wave": "pre",
         "code": demo["certificate"].code,
         "course_code": cohort.course.code,
+        "list_id": demo["certificate"].portable.status_list_id,
     }
     if owner in PK_MODELS:
         values["pk"] = pk_of[PK_MODELS[owner]]
