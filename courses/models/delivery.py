@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -90,6 +91,9 @@ class Enrollment(models.Model):
     consent_method = models.CharField(
         _("consent given by"), max_length=10, choices=ConsentMethod.choices
     )
+    # The short number printed next to the name on rosters and sign-in sheets. It is not the
+    # participant code, which pseudonymises research data and never leaves the server.
+    roster_number = models.PositiveSmallIntegerField(_("roster number"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("enrollment")
@@ -98,11 +102,29 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "activist"], name="unique_enrollment_per_cohort"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "roster_number"], name="unique_roster_number_per_cohort"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.activist.get_full_name() or self.activist.username} · {self.cohort}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A new enrollment takes the cohort's next roster number and keeps it, so a printed
+        sheet stays right when people join or leave. Callers that may race lock the cohort
+        first (enrollment_create does)."""
+        if self.roster_number is None and self.cohort_id:
+            last = Enrollment.objects.filter(cohort_id=self.cohort_id).aggregate(
+                last=Max("roster_number")
+            )["last"]
+            self.roster_number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def roster_code(self) -> str:
+        return f"{self.roster_number:02d}" if self.roster_number else ""
 
 
 class SessionDelivery(models.Model):

@@ -35,6 +35,8 @@ def enrollment_create(
 ) -> Enrollment:
     """Enroll an activist who has given consent; refuses a full or closed cohort, and an
     activist of another site."""
+    # Locked so that two enrollments at once neither overfill it nor share a roster number.
+    cohort = Cohort.objects.select_for_update().select_related("cem").get(pk=cohort.pk)
     site_id = home_site_id(activist)
     if site_id is not None and site_id != cohort.cem.site_id:
         raise ValidationError({"activist": _("This activist belongs to another site.")})
