@@ -46,8 +46,13 @@ def audit_entry(
     site: Site | int | None,
     before: Snapshot | None = None,
     after: Snapshot | None = None,
+    origin: str = "",
+    device_time: datetime | None = None,
 ) -> AuditLogEntry:
-    """An unsaved entry, so callers can write many in one bulk_create."""
+    """An unsaved entry, so callers can write many in one bulk_create.
+
+    `origin` and `device_time` say that the change was captured earlier, on a device or on
+    paper, and when the device recorded it; the entry's own time is when the server got it."""
     return AuditLogEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -57,6 +62,8 @@ def audit_entry(
         site_id=site.pk if isinstance(site, Site) else site,
         before=before,
         after=after,
+        origin=origin,
+        device_time=device_time,
     )
 
 

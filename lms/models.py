@@ -149,6 +149,12 @@ class AuditLogEntry(models.Model):
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
 
+    class Origin(models.TextChoices):
+        """Where a change came from when it was not made on a screen at the time it was saved."""
+
+        DEVICE = "device", _("sent from a trainer's device")
+        PAPER = "paper", _("typed in from a paper sheet")
+
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,6 +180,9 @@ class AuditLogEntry(models.Model):
     )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # Empty for a change made on a screen; `created_at` is always when the server received it.
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, blank=True)
+    device_time = models.DateTimeField(_("time on the device"), null=True, blank=True)
 
     objects = AuditLogQuerySet.as_manager()
 

@@ -1,6 +1,8 @@
 """Taking attendance: a whole sheet is validated, then saved in one transaction."""
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import AttendanceRecord, Enrollment, SessionDelivery
+from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
 from lms.audit import audit_entry, model_snapshot
 from lms.models import AuditLogEntry
 
@@ -27,8 +29,70 @@ class SheetResult:
         return bool(self.created or self.changed)
 
 
+@dataclass(frozen=True)
+class MarkConflict:
+    """A mark that someone else recorded after the sheet's author last saw it, and differs."""
+
+    record: AttendanceRecord  # as stored, with its enrollment and recorded_by loaded
+    status: str  # what the sheet says
+    note: str
+
+
+class SheetConflict(Exception):
+    """The sheet would overwrite marks it never saw: nothing was saved; someone must choose."""
+
+    def __init__(self, conflicts: list[MarkConflict]):
+        super().__init__(f"{len(conflicts)} marks changed since the sheet was read")
+        self.conflicts = conflicts
+
+
 def _snapshot(record: AttendanceRecord) -> dict:
     return model_snapshot(record, exclude=("recorded_at", "client_uuid"))
+
+
+def sheet_refusal(delivery: SessionDelivery, *, today=None) -> ValidationError | None:
+    """Why this session takes no attendance now (cancelled, later date, closed group), or None.
+
+    The error's `code` names the reason for clients that act on it."""
+    if delivery.status == SessionDelivery.Status.CANCELLED:
+        return ValidationError(
+            _("This session was cancelled; it takes no attendance."), code="cancelled"
+        )
+    if delivery.cohort.status == Cohort.Status.CLOSED:
+        return ValidationError(
+            _("This group is closed; its attendance can no longer change."), code="cohort_closed"
+        )
+    if timezone.localdate(delivery.scheduled_at) > (today or timezone.localdate()):
+        return ValidationError(
+            _("This session is scheduled for a later date; take attendance on the day or after."),
+            code="future_session",
+        )
+    return None
+
+
+def _conflicts(
+    existing: dict[int, AttendanceRecord],
+    *,
+    actor: AbstractBaseUser,
+    marks: dict[int, str],
+    notes: dict[int, str],
+    mark_uuids: dict[int, uuid.UUID],
+    seen_at: datetime,
+) -> list[MarkConflict]:
+    """Marks changed after `seen_at` by another person (not an activist's own announcement)
+    that the sheet would replace with something else."""
+    found = []
+    for enrollment_id, record in existing.items():
+        status, note = marks[enrollment_id], notes.get(enrollment_id, "").strip()
+        if (
+            record.recorded_at > seen_at
+            and record.recorded_by_id != actor.pk
+            and not record.reported_by_activist
+            and record.client_uuid != mark_uuids.get(enrollment_id)
+            and (record.status, record.note) != (status, note)
+        ):
+            found.append(MarkConflict(record=record, status=status, note=note))
+    return found
 
 
 @transaction.atomic
@@ -38,25 +102,32 @@ def attendance_sheet_save(
     delivery: SessionDelivery,
     marks: dict[int, str],
     notes: dict[int, str] | None = None,
+    mark_uuids: dict[int, uuid.UUID] | None = None,
+    seen_at: datetime | None = None,
+    origin: str = "",
+    device_time: datetime | None = None,
 ) -> SheetResult:
     """Mark `delivery` held and record each enrollment's status from one sheet.
 
     `marks` maps enrollment ids of the cohort to P/L/E/A. The sheet is validated whole: an
     unknown enrollment, a withdrawn one or an invalid status rejects it and nothing is saved.
     Posting the same sheet again changes nothing; a different status later is an audited edit.
+
+    A sheet captured earlier (on a device, on paper) says so with `origin` and `device_time`,
+    written to the audit log, and may give each mark the client UUID the record keeps. With
+    `seen_at`, the time its author's copy of the marks was read, a mark that someone else
+    changed since then raises SheetConflict instead of being overwritten.
     The number of queries does not depend on the size of the roster."""
     notes = notes or {}
+    mark_uuids = mark_uuids or {}
     delivery = (
         SessionDelivery.objects.select_for_update()
         .select_related("cohort__cem")
         .get(pk=delivery.pk)
     )
-    if delivery.status == SessionDelivery.Status.CANCELLED:
-        raise ValidationError(_("This session was cancelled; it takes no attendance."))
-    if timezone.localdate(delivery.scheduled_at) > timezone.localdate():
-        raise ValidationError(
-            _("This session is scheduled for a later date; take attendance on the day or after.")
-        )
+    refusal = sheet_refusal(delivery)
+    if refusal is not None:
+        raise refusal
     active = {
         e.pk: e
         for e in Enrollment.objects.filter(cohort_id=delivery.cohort_id)
@@ -82,12 +153,27 @@ def attendance_sheet_save(
                 % {"id": enrollment_id, "max": NOTE_MAX_LENGTH}
             )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, code="invalid")
 
     site_id = delivery.cohort.cem.site_id
-    existing = {r.enrollment_id: r for r in delivery.attendance.filter(enrollment_id__in=marks)}
+    existing = {
+        r.enrollment_id: r
+        for r in delivery.attendance.filter(enrollment_id__in=marks).select_related("recorded_by")
+    }
     for record in existing.values():  # str(record) in the audit log needs no further queries
         record.delivery, record.enrollment = delivery, active[record.enrollment_id]
+    if seen_at is not None:
+        conflicts = _conflicts(
+            existing,
+            actor=actor,
+            marks=marks,
+            notes=notes,
+            mark_uuids=mark_uuids,
+            seen_at=seen_at,
+        )
+        if conflicts:
+            raise SheetConflict(conflicts)
+    provenance = {"origin": origin, "device_time": device_time}
     to_create, to_update, entries = [], [], []
     unchanged = 0
     for enrollment_id, status in marks.items():
@@ -100,6 +186,7 @@ def attendance_sheet_save(
                 status=status,
                 note=note,
                 recorded_by=actor,
+                client_uuid=mark_uuids.get(enrollment_id) or uuid.uuid4(),
             )
             to_create.append(record)
             continue
@@ -110,6 +197,7 @@ def attendance_sheet_save(
         record.status, record.note, record.recorded_by = status, note, actor
         record.reported_by_activist = False
         record.recorded_at = timezone.now()
+        record.client_uuid = mark_uuids.get(enrollment_id) or record.client_uuid
         to_update.append(record)
         entries.append(
             audit_entry(
@@ -119,6 +207,7 @@ def attendance_sheet_save(
                 site=site_id,
                 before=before,
                 after=_snapshot(record),
+                **provenance,
             )
         )
     created = AttendanceRecord.objects.bulk_create(to_create)
@@ -135,11 +224,13 @@ def attendance_sheet_save(
             instance=record,
             site=site_id,
             after=_snapshot(record),
+            **provenance,
         )
         for record in created
     )
     AttendanceRecord.objects.bulk_update(
-        to_update, ["status", "note", "recorded_by", "recorded_at", "reported_by_activist"]
+        to_update,
+        ["status", "note", "recorded_by", "recorded_at", "reported_by_activist", "client_uuid"],
     )
     if delivery.status != SessionDelivery.Status.HELD:
         before = model_snapshot(delivery)
@@ -153,6 +244,7 @@ def attendance_sheet_save(
                 site=site_id,
                 before=before,
                 after=model_snapshot(delivery),
+                **provenance,
             )
         )
     AuditLogEntry.objects.bulk_create(entries)

@@ -1,15 +1,17 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses.models import AttendanceRecord, SessionDelivery
+from courses.models import AttendanceRecord, Cohort, SessionDelivery
 from courses.selectors.delivery import attendance_summaries
-from courses.services.attendance import absence_announce, attendance_sheet_save
+from courses.services.attendance import SheetConflict, absence_announce, attendance_sheet_save
 from courses.services.delivery import cohort_schedule_generate
 from lms.models import AuditLogEntry
-from tests.factories import EnrollmentFactory, SessionDeliveryFactory
+from lms.roles import Role
+from tests.factories import EnrollmentFactory, SessionDeliveryFactory, person
 
 
 @pytest.fixture
@@ -164,3 +166,86 @@ def test_schedule_generation_is_weekly_and_fills_only_gaps(cohort_setup):
         AuditLogEntry.objects.filter(action="create", content_type__model="sessiondelivery").count()
         == 4
     )
+
+
+# A closed group, provenance, client UUIDs and conflicts ----------------------------------------
+
+
+def test_a_closed_group_takes_no_attendance(cohort_setup, delivery):
+    cohort = cohort_setup["cohort"]
+    cohort.status = Cohort.Status.CLOSED
+    cohort.save(update_fields=["status"])
+    with pytest.raises(ValidationError) as refused:
+        attendance_sheet_save(
+            actor=cohort_setup["trainer"],
+            delivery=delivery,
+            marks=sheet(cohort_setup["enrollments"]),
+        )
+    assert refused.value.code == "cohort_closed"
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_a_sheet_from_paper_says_so_in_the_audit_log_with_the_device_time(cohort_setup, delivery):
+    trainer, enrollments = cohort_setup["trainer"], cohort_setup["enrollments"]
+    written = timezone.now() - dt.timedelta(hours=3)
+    uuids = {e.pk: uuid.uuid4() for e in enrollments}
+    attendance_sheet_save(
+        actor=trainer,
+        delivery=delivery,
+        marks=sheet(enrollments),
+        mark_uuids=uuids,
+        origin=AuditLogEntry.Origin.PAPER,
+        device_time=written,
+    )
+    entries = AuditLogEntry.objects.filter(content_type__model="attendancerecord")
+    assert entries.count() == 3
+    assert {(e.origin, e.device_time) for e in entries} == {("paper", written)}
+    stored = dict(delivery.attendance.values_list("enrollment_id", "client_uuid"))
+    assert stored == uuids
+
+
+def test_marks_someone_else_changed_since_the_sheet_was_read_are_not_overwritten(
+    cohort_setup, delivery
+):
+    trainer, enrollments = cohort_setup["trainer"], cohort_setup["enrollments"]
+    read_at = timezone.now()
+    coordinator = person(Role.COORDINATOR)
+    attendance_sheet_save(
+        actor=coordinator, delivery=delivery, marks={enrollments[0].pk: "E", enrollments[1].pk: "P"}
+    )
+    marks = sheet(enrollments)
+    marks[enrollments[0].pk] = "A"
+    with pytest.raises(SheetConflict) as conflict:
+        attendance_sheet_save(actor=trainer, delivery=delivery, marks=marks, seen_at=read_at)
+    # Only the mark that differs is disputed: the coordinator's "P" agrees with the sheet.
+    [disputed] = conflict.value.conflicts
+    assert disputed.record.enrollment_id == enrollments[0].pk
+    assert (disputed.record.status, disputed.status) == ("E", "A")
+    assert disputed.record.recorded_by == coordinator
+    assert dict(delivery.attendance.values_list("enrollment_id", "status")) == {
+        enrollments[0].pk: "E",
+        enrollments[1].pk: "P",
+    }
+    # Read after the coordinator's change, the same sheet is saved.
+    result = attendance_sheet_save(
+        actor=trainer, delivery=delivery, marks=marks, seen_at=timezone.now()
+    )
+    assert (result.created, result.changed, result.unchanged) == (1, 1, 1)
+
+
+def test_ones_own_later_marks_and_announced_absences_are_no_conflict(cohort_setup, delivery):
+    trainer, enrollments = cohort_setup["trainer"], cohort_setup["enrollments"]
+    read_at = timezone.now()
+    attendance_sheet_save(actor=trainer, delivery=delivery, marks={enrollments[0].pk: "L"})
+    AttendanceRecord.objects.create(
+        delivery=delivery,
+        enrollment=enrollments[1],
+        status="E",
+        recorded_by=enrollments[1].activist,
+        reported_by_activist=True,
+    )
+    result = attendance_sheet_save(
+        actor=trainer, delivery=delivery, marks=sheet(enrollments, "A"), seen_at=read_at
+    )
+    assert result.changed == 2
+    assert set(delivery.attendance.values_list("status", flat=True)) == {"A"}
