@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import AttendanceRecord, Enrollment
+from courses.offline.paper import quick_entry_parse
 from courses.services.attendance import NOTE_MAX_LENGTH
 
 # A class of 40 is marked in under a minute when everyone starts present and the trainer
@@ -40,13 +41,33 @@ class AttendanceSheetForm(forms.Form):
     """A status and an optional note for each active enrollment of one session delivery.
 
     Statuses and note lengths are not checked here: attendance_sheet_save validates the sheet
-    whole, so its messages are the ones the trainer reads and nothing is saved on error."""
+    whole, so its messages are the ones the trainer reads and nothing is saved on error.
+
+    A sheet typed in from paper says so (`from_paper`) and may list the exceptions by roster
+    number ("3A 7L"), which override the radio buttons."""
 
     all_present = forms.BooleanField(required=False)
+    from_paper = forms.BooleanField(
+        label=_("These marks come from the printed sign-in sheet"), required=False
+    )
+    quick = forms.CharField(
+        label=_("Exceptions by roster number"),
+        help_text=_("For example “3A 7L 12E”: number, then the letter printed on the sheet."),
+        required=False,
+        max_length=2000,
+    )
 
-    def __init__(self, data=None, *, enrollments: list[Enrollment], records: dict[int, object]):
-        super().__init__(data)
+    def __init__(
+        self,
+        data=None,
+        *,
+        enrollments: list[Enrollment],
+        records: dict[int, object],
+        initial: dict | None = None,
+    ):
+        super().__init__(data, initial=initial)
         self.enrollments = enrollments
+        self.by_number = {e.roster_number: e for e in enrollments if e.roster_number}
         self.records = records  # enrollment id → AttendanceRecord already stored
         for enrollment in enrollments:
             record = records.get(enrollment.pk)
@@ -56,6 +77,22 @@ class AttendanceSheetForm(forms.Form):
             self.fields[f"note-{enrollment.pk}"] = forms.CharField(
                 required=False, initial=record.note if record else ""
             )
+
+    def clean_quick(self) -> dict[int, str]:
+        """Enrollment id → status from the typed exceptions; every token must make sense."""
+        parsed = quick_entry_parse(self.cleaned_data["quick"])
+        problems = [
+            _("“%(token)s” is not a roster number followed by a letter.") % {"token": token}
+            for token in parsed.unknown
+        ]
+        problems += [
+            _("Nobody on this sheet has the number %(number)s.") % {"number": number}
+            for number in parsed.marks
+            if number not in self.by_number
+        ]
+        if problems:
+            raise forms.ValidationError(problems)
+        return {self.by_number[n].pk: status for n, status in parsed.marks.items()}
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -71,8 +108,10 @@ class AttendanceSheetForm(forms.Form):
 
     def marks(self) -> dict[int, str]:
         if self.cleaned_data["all_present"]:
-            return {enrollment.pk: DEFAULT_STATUS for enrollment in self.enrollments}
-        return {e.pk: self.cleaned_data[f"status-{e.pk}"] for e in self.enrollments}
+            marks = {enrollment.pk: DEFAULT_STATUS for enrollment in self.enrollments}
+        else:
+            marks = {e.pk: self.cleaned_data[f"status-{e.pk}"] for e in self.enrollments}
+        return marks | self.cleaned_data.get("quick", {})
 
     def notes(self) -> dict[int, str]:
         return {e.pk: self.cleaned_data[f"note-{e.pk}"] for e in self.enrollments}

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
+from courses.offline.paper import sheet_code
 from courses.services.attendance import absence_announce, attendance_sheet_save
 from lms.models import AuditLogEntry
 from lms.roles import Role
@@ -281,13 +282,17 @@ def test_a_future_session_offers_no_sheet_and_refuses_a_post(trainer_client, coh
 
 
 def test_sign_in_sheet_lists_people_codes_and_blank_rows(trainer_client, cohort_setup, delivery):
+    """Each person's roster number and the sheet's code are printed; never a participant code,
+    which pseudonymises research data."""
     delivery.facilitators.add(cohort_setup["trainer"])
     url = en("courses:sign_in_sheet", cohort_setup["cohort"].pk, delivery.pk)
     response = trainer_client.get(url)
     body = response.content.decode()
+    assert sheet_code(delivery.pk) in body
     for enrollment in cohort_setup["enrollments"]:
         assert enrollment.activist.get_full_name() in body
-        assert enrollment.activist.profile.participant_code in body
+        assert f'<td class="num code">{enrollment.roster_code}</td>' in body
+        assert enrollment.activist.profile.participant_code not in body
     assert delivery.session.title in body and delivery.place in body
     assert cohort_setup["trainer"].get_full_name() in body
     assert body.count('class="blank"') == 8
