@@ -1,4 +1,4 @@
-"""Cross-cutting screens: the read-only audit log."""
+"""Cross-cutting screens: the read-only audit log, the language switch, CSRF failures."""
 
 from urllib.parse import urlsplit
 
@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext_lazy as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -127,3 +128,16 @@ def set_language(request: HttpRequest) -> HttpResponse:
     next_path = urlsplit(request.POST.get("next", "/")).path
     with translation.override(get_language_from_path(next_path) or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A device sending its outbox with a stale token learns it must sign in again."""
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "status": "csrf",
+                "message": str(_("This page is out of date: sign in again to send.")),
+            },
+            status=403,
+        )
+    return django_csrf_failure(request, reason=reason)

@@ -6,6 +6,7 @@ from courses.models.delivery import (
     Enrollment,
     SessionDelivery,
 )
+from courses.models.offline import SheetReceipt
 
 __all__ = [
     "AttendanceRecord",
@@ -17,4 +18,5 @@ __all__ = [
     "Enrollment",
     "SessionDelivery",
     "SessionPage",
+    "SheetReceipt",
 ]

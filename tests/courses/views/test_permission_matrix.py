@@ -4,11 +4,14 @@ A role that never uses a view gets 403 whatever the id; an object outside the us
 gets 404, so an id reveals nothing about what exists."""
 
 import datetime as dt
+import json
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.offline.paper import sheet_code
 from lms.roles import Role
 from tests.factories import (
     CEMFactory,
@@ -40,6 +43,10 @@ MATRIX = {
     "attendance_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
     "attendance_sheet_post": ("post", [302, 403, 403, 302, 404, 302, 404, 302, 403, 302]),
     "sign_in_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
+    "offline_device": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
+    "offline_bundle": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
+    # The code of the past session: its sheet, or back to Mis grupos with "no such code".
+    "paper_sheet": ("get", [302, 403, 403, 302, 302, 302, 302, 302, 403, 302]),
     "my_courses": ("get", [302, 200, 200, 403, 403, 403, 403, 403, 403, 200]),
     # The activist's own enrollment: anyone else's by URL is 404.
     "enrollment_detail": ("get", [302, 200, 404, 403, 403, 403, 403, 403, 403, 404]),
@@ -85,6 +92,9 @@ def world(cohort_setup, course):
         "attendance_sheet": sheet,
         "attendance_sheet_post": sheet,
         "sign_in_sheet": reverse("courses:sign_in_sheet", args=[cohort.pk, past.pk]),
+        "offline_device": reverse("courses:offline_device"),
+        "offline_bundle": reverse("courses:offline_bundle"),
+        "paper_sheet": reverse("courses:paper_sheet") + f"?codigo={sheet_code(past.pk)}",
         "my_courses": reverse("courses:my_courses"),
         "enrollment_detail": reverse(
             "courses:enrollment_detail", args=[cohort_setup["enrollments"][0].pk]
@@ -92,7 +102,13 @@ def world(cohort_setup, course):
         "absence_announce": reverse("courses:absence_announce", args=[upcoming.pk]),
         "audit_log": reverse("audit_log"),
     }
-    return {"users": users, "urls": urls, "cohort": cohort, "other_cohort": other_cohort}
+    return {
+        "users": users,
+        "urls": urls,
+        "cohort": cohort,
+        "other_cohort": other_cohort,
+        "past": past,
+    }
 
 
 @pytest.mark.parametrize(("view", "role", "method", "expected"), CASES)
@@ -105,6 +121,34 @@ def test_permission_matrix(client, world, view, role, method, expected):
     assert response.status_code == expected
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
+
+
+# The device's sync endpoint answers JSON: 401 rather than the login page, 201 when saved.
+SYNC = [401, 403, 403, 201, 404, 201, 404, 201, 403, 201]
+
+
+@pytest.mark.parametrize(("role", "expected"), zip(ROLES, SYNC, strict=True), ids=ROLES)
+def test_permission_matrix_of_the_sync_endpoint(client, world, role, expected):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    past = world["past"]
+    sheet = {
+        "uuid": str(uuid.uuid4()),
+        "recorded_by": user.pk if user else 1,
+        "device_time": timezone.now().isoformat(),
+        "marks": [
+            {"enrollment": e.pk, "uuid": str(uuid.uuid4()), "status": "P"}
+            for e in world["cohort"].enrollments.all()
+        ],
+    }
+    response = client.post(
+        reverse("courses:attendance_sync", args=[world["cohort"].pk, past.pk]),
+        json.dumps(sheet),
+        content_type="application/json",
+    )
+    assert response.status_code == expected
+    assert past.attendance.count() == (3 if expected == 201 else 0)
 
 
 def test_a_trainer_cannot_reach_another_cohorts_delivery_through_their_own_cohort(
