@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.offline import views as offline_views
 from courses.views import curriculum
 from lms import views as lms_views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
     path("idioma/", lms_views.set_language, name="set_language"),
+    # At the root, so that the service worker's scope is every page in both languages.
+    path("sw.js", offline_views.service_worker, name="service_worker"),
     path("", include("certificates.credentials.urls")),
 ]
 
@@ -24,6 +27,7 @@ urlpatterns += i18n_patterns(
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("buscar/", curriculum.search, name="search"),
+    path("app.webmanifest", offline_views.web_manifest, name="web_manifest"),
     path("auditoria/", lms_views.audit_log, name="audit_log"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),

@@ -167,7 +167,8 @@ def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
 
 # --- Browser journeys ------------------------------------------------------------------------
 
-# Activists often browse on prepaid mobile data: every page they see stays under 100 KB.
+# Activists and trainers often browse on prepaid mobile data: their pages stay under 100 KB.
 ACTIVIST_BUDGET = 100 * 1024
+TRAINER_BUDGET = 100 * 1024
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}

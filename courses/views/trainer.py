@@ -11,19 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.forms import AttendanceSheetForm
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
+from courses.offline.paper import sheet_code
 from courses.selectors.delivery import (
     attendance_summaries,
     managed_delivery_or_404,
     trainer_cohorts,
 )
-from courses.services.attendance import attendance_sheet_save
+from courses.services.attendance import SheetConflict, attendance_sheet_save, sheet_refusal
 from lms import access
+from lms.models import AuditLogEntry
 
 BLANK_ROWS = 8  # walk-ins on the printed sheet
 
@@ -37,11 +39,13 @@ def _active_enrollments(cohort: Cohort) -> list[Enrollment]:
 
 
 def _takes_attendance(delivery: SessionDelivery) -> bool:
-    """Mirrors attendance_sheet_save's rule, to offer the sheet only when it can be saved."""
-    return (
-        delivery.status != SessionDelivery.Status.CANCELLED
-        and timezone.localdate(delivery.scheduled_at) <= timezone.localdate()
-    )
+    """attendance_sheet_save's own rule, to offer the sheet only when it can be saved."""
+    return sheet_refusal(delivery) is None
+
+
+def _offline_copy(request: HttpRequest) -> bool:
+    """The device is storing this page to show it later without connection."""
+    return request.headers.get("X-Offline-Copy") == "1"
 
 
 @login_required
@@ -107,48 +111,49 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access.role_required(access.RUNS_SESSIONS)
 def attendance_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> HttpResponse:
-    """The whole roster on one screen; one POST saves it through attendance_sheet_save."""
+    """The whole roster on one screen; one POST saves it through attendance_sheet_save.
+
+    With JavaScript the same screen saves through the device's outbox (courses.offline),
+    which also serves it from the device's copy when there is no connection."""
     cohort, delivery = managed_delivery_or_404(
         request.user, cohort_id=cohort_id, delivery_id=delivery_id
     )
     records = {record.enrollment_id: record for record in delivery.attendance.all()}
+    from_paper = request.GET.get("papel") == "1"
     form = AttendanceSheetForm(
         request.POST if request.method == "POST" else None,
         enrollments=_active_enrollments(cohort),
         records=records,
+        initial={"from_paper": from_paper},
     )
     if request.method == "POST":
         if form.is_valid():
+            paper = form.cleaned_data["from_paper"]
             try:
                 result = attendance_sheet_save(
-                    actor=request.user, delivery=delivery, marks=form.marks(), notes=form.notes()
+                    actor=request.user,
+                    delivery=delivery,
+                    marks=form.marks(),
+                    notes=form.notes(),
+                    seen_at=form.cleaned_data["seen_at"],
+                    origin=AuditLogEntry.Origin.PAPER if paper else "",
                 )
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
+            except SheetConflict as conflict:
+                # The sheet stays as the trainer wrote it, read again from now: saving it once
+                # more replaces the marks listed, knowingly.
+                for disputed in conflict.conflicts:
+                    messages.error(request, conflict_message(disputed))
             else:
-                if result.saved_anything:
-                    messages.success(
-                        request,
-                        _(
-                            "Attendance saved for “%(session)s”: %(created)s new, "
-                            "%(changed)s changed, %(unchanged)s unchanged."
-                        )
-                        % {
-                            "session": delivery.session.title,
-                            "created": result.created,
-                            "changed": result.changed,
-                            "unchanged": result.unchanged,
-                        },
-                    )
-                else:
-                    messages.info(
-                        request, _("No changes: this attendance sheet was already saved.")
-                    )
+                sheet_saved_message(request, delivery=delivery, result=result)
                 return redirect(reverse("courses:cohort_detail", args=[cohort.pk]) + "#schedule")
         else:
             for message in form.non_field_errors():
                 messages.error(request, message)
+    refusal = sheet_refusal(delivery)
+    offline_copy = _offline_copy(request)
     return TemplateResponse(
         request,
         "courses/trainer/attendance_sheet.html",
@@ -158,9 +163,52 @@ def attendance_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> 
             "form": form,
             "rows": form.rows(),
             "statuses": AttendanceRecord.Status.choices,
-            "takes_attendance": _takes_attendance(delivery),
+            "takes_attendance": refusal is None,
+            "refusal": refusal.messages[0] if refusal else "",
+            # A device copy of a session still to come opens its sheet on the day.
+            "opens_later": offline_copy
+            and refusal is not None
+            and refusal.code == "future_session",
+            "offline_copy": offline_copy,
+            "paper": from_paper or form["from_paper"].value(),
+            "sheet_code": sheet_code(delivery.pk),
+            "seen_at": timezone.now(),
+            "announced": [row for row in form.rows() if row.announced],
         },
     )
+
+
+def conflict_message(disputed) -> str:
+    record = disputed.record
+    return _(
+        "%(who)s changed the mark of %(name)s to “%(theirs)s” on %(when)s, after this sheet was "
+        "opened. Check it: saving again keeps what the sheet shows."
+    ) % {
+        "who": record.recorded_by.get_full_name() or record.recorded_by.username,
+        "name": record.enrollment.activist.get_full_name() or record.enrollment.activist.username,
+        "theirs": record.get_status_display(),
+        "when": formats.date_format(timezone.localtime(record.recorded_at), "DATETIME_FORMAT"),
+    }
+
+
+def sheet_saved_message(request: HttpRequest, *, delivery: SessionDelivery, result) -> None:
+    """What the trainer reads on the next page after a sheet is saved (screen or outbox)."""
+    if result.saved_anything:
+        messages.success(
+            request,
+            _(
+                "Attendance saved for “%(session)s”: %(created)s new, "
+                "%(changed)s changed, %(unchanged)s unchanged."
+            )
+            % {
+                "session": delivery.session.title,
+                "created": result.created,
+                "changed": result.changed,
+                "unchanged": result.unchanged,
+            },
+        )
+    else:
+        messages.info(request, _("No changes: this attendance sheet was already saved."))
 
 
 @login_required
@@ -188,5 +236,6 @@ def sign_in_sheet(request: HttpRequest, cohort_id: int, delivery_id: int) -> Htt
             "facilitators": facilitators,
             "statuses": AttendanceRecord.Status.choices,
             "blank_rows": range(BLANK_ROWS),
+            "sheet_code": sheet_code(delivery.pk),
         },
     )

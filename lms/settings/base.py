@@ -48,12 +48,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "courses.offline.middleware.offline_account_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
+# JSON clients (the trainer's device) get a JSON answer they can act on; pages get Django's.
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 WSGI_APPLICATION = "lms.wsgi.application"
 
 TEMPLATES = [
@@ -69,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lms.context_processors.roles",
+                "courses.offline.context.offline",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },

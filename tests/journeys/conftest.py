@@ -369,17 +369,17 @@ class Journey:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def login(self, username: str) -> None:
-        page = self.page
+    def login(self, username: str, page=None) -> None:
+        page = page or self.page
         page.goto("/cuenta/ingresar/")
-        self.check("login")
+        self.check("login", page)
         form = page.locator("main form")
         form.locator('input[name="username"]').fill(username)
         form.locator('input[name="password"]').fill(PASSWORD)
         with page.expect_navigation():
             form.locator('button[type="submit"]').click()
         assert "/cuenta/ingresar/" not in page.url, f"{username} could not log in"
-        self.check("home")
+        self.check("home", page)
 
     def download(self, locator, filename: str, page=None) -> Path:
         """Click a link that downloads a file and save it with the journey's artifacts."""

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.helpers import SMALL_PHONE
+from tests.helpers import SMALL_PHONE, TRAINER_BUDGET
 
 pytestmark = pytest.mark.journey
 
@@ -12,12 +12,16 @@ RUNNING_COHORT = "Villa María del Triunfo 2026-II"
 
 
 def test_trainer_records_todays_session_on_a_360px_phone(journey):
+    # Without a service worker every page is weighed as a first visit downloads it, the
+    # offline scripts included; the offline journey runs with one.
     j = journey(
         "trainer",
+        budget=TRAINER_BUDGET,
         max_width=SMALL_PHONE["width"],
         viewport=SMALL_PHONE,
         is_mobile=True,
         has_touch=True,
+        service_workers="block",
     )
     page = j.page
     j.login("facilitador")
@@ -77,3 +81,9 @@ def test_trainer_records_todays_session_on_a_360px_phone(journey):
         "SELECT status FROM courses_sessiondelivery WHERE id = ?", (delivery_id,)
     )
     assert held == "held"
+
+    # The pages that carry the offline scripts stay within the budget as well.
+    page.goto("/mis-grupos/sin-conexion/")
+    j.check("device")
+    page.goto(sheet_url + "?papel=1")
+    j.check("paper-sheet")

@@ -1,0 +1,34 @@
+"""What every page of a trainer or coordinator tells the device's scripts (config and strings).
+
+Other people's pages get nothing, so activists' pages carry no offline script at all."""
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.offline.strings import interface_strings
+from lms.roles import Role, user_roles
+
+OFFLINE_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR})
+
+
+def offline(request: HttpRequest) -> dict:
+    # The device stores this page to show it later: messages stay for the next real visit.
+    context = {"offline_copy": request.headers.get("X-Offline-Copy") == "1"}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user_roles(user) & OFFLINE_ROLES:
+        return context
+    device = reverse("courses:offline_device")
+    context["offline"] = {
+        "user": user.pk,
+        # A page rendered later carries a newer token: the device keeps only the newest.
+        "csrf": get_token(request),
+        "at": timezone.now().isoformat(),
+        "sw": reverse("service_worker"),
+        "device": device,
+        "bundle": reverse("courses:offline_bundle"),
+        "login": f"{reverse('login')}?next={device}",
+        "strings": interface_strings(),
+    }
+    return context
