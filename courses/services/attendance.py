@@ -121,8 +121,8 @@ def attendance_sheet_save(
     notes = notes or {}
     mark_uuids = mark_uuids or {}
     delivery = (
-        SessionDelivery.objects.select_for_update()
-        .select_related("cohort__cem")
+        SessionDelivery.objects.select_for_update(of=("self",))
+        .select_related("cohort__cem", "session")
         .get(pk=delivery.pk)
     )
     refusal = sheet_refusal(delivery)

@@ -127,7 +127,7 @@ def test_permission_matrix(client, world, view, role, method, expected):
 SYNC = [401, 403, 403, 201, 404, 201, 404, 201, 403, 201]
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, SYNC, strict=True), ids=ROLES)
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, SYNC, strict=True)), ids=ROLES)
 def test_permission_matrix_of_the_sync_endpoint(client, world, role, expected):
     user = world["users"][role]
     if user is not None:
