@@ -29,11 +29,9 @@ SERVICE_WORKER_TEMPLATE = "courses/offline/sw.js"
 
 
 def asset_urls() -> list[str]:
-    """Each file under the name pages ask for (hashed by the production storage) and under its
-    own name, which is how modules import each other ("./store.js")."""
-    urls = [static(name) for name in STATIC_ASSETS]
-    urls += [f"{settings.STATIC_URL}{name}" for name in STATIC_ASSETS]
-    return list(dict.fromkeys(urls))
+    """Under the names pages load them by: hashed in production, where modules also import
+    each other by hashed names (lms.storage)."""
+    return [static(name) for name in STATIC_ASSETS]
 
 
 def _digest() -> str:
