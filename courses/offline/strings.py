@@ -9,6 +9,10 @@ from django.utils.translation import ngettext
 STRINGS = {
     "badgeAttention": _("needs you"),
     "signOut": _("sign out"),
+    "signOutOffline": _("Signing out needs a connection"),
+    "signOutOfflineText": _(
+        "Nothing was changed. Sign out when the phone is online again; what it keeps is wiped then."
+    ),
     "forget": _("forget this device's data"),
     "stillUnsent": _("Some sheets could not be sent."),
     "syncNow": _("Sync now"),

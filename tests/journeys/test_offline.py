@@ -159,6 +159,10 @@ def test_a_session_recorded_without_connection_is_saved_once_and_never_overwrite
     _wait_for_badge(page, r"^1 hoja por enviar$")
     j.check("sheet-kept-on-device")
     assert _marks(site, today) == {}  # nothing reached the server yet
+    page.get_by_role("button", name="Salir").click()  # signing out needs the server
+    page.locator("dialog.ask", has_text="Para salir se necesita conexión").wait_for()
+    page.locator("dialog.ask").get_by_role("button", name="Volver").click()
+    assert len(_stored_on_device(page)["outbox"]) == 1
 
     # Still offline: the device's page lists it; next week's sheet shows the announced absence.
     page.locator("#outbox-badge").click()

@@ -2,7 +2,7 @@
 // account for the outbox, shows the outbox badge, sends waiting sheets whenever there is
 // connection (page open, the `online` event, Background Sync where the browser has it), and
 // wipes the prepared data on sign-out: never the unsent sheets without asking.
-import { askAboutUnsent } from "./dialogs.js";
+import { ask, askAboutUnsent } from "./dialogs.js";
 import { deleteSheets, forgetPrepared, getMeta, setMeta, sheetsOf } from "./store.js";
 import { syncOutbox } from "./sync.js";
 
@@ -92,11 +92,26 @@ async function remember() {
   }
 }
 
+// `navigator.onLine` says only that there is a network, not that the server answers.
+async function reachable() {
+  try {
+    await fetch(config.sw, { method: "HEAD", cache: "no-store" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function guardSignOut() {
   for (const form of document.querySelectorAll("form[data-sign-out]")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (await leaveDevice(say("signOut"))) form.submit();
+      if (!(await reachable())) {
+        // The server ends the session: without it the phone would only show an error page.
+        await ask({ title: say("signOutOffline"), text: say("signOutOfflineText"), choices: [["cancel", say("goBack")]] });
+      } else if (await leaveDevice(say("signOut"))) {
+        form.submit();
+      }
     });
   }
 }
