@@ -27,7 +27,11 @@ function database() {
       db.createObjectStore("prepared", { keyPath: "user" });
       db.createObjectStore("meta", { keyPath: "key" });
     };
-    request.onsuccess = () => resolve(request.result);
+    request.onsuccess = () => {
+      // A newer version of these scripts in another tab may need to upgrade the database.
+      request.result.onversionchange = () => request.result.close();
+      resolve(request.result);
+    };
     request.onerror = () => reject(request.error);
   });
   return opened;
