@@ -85,6 +85,13 @@ def attendance_sync(request: HttpRequest, cohort_id: int, delivery_id: int) -> J
             user, cohort_id=cohort_id, delivery_id=delivery_id
         )
     except Http404:
+        # A sheet this account sent before is still "already received", even from a group it
+        # no longer runs; anything else about the session stays unknown.
+        receipt = SheetReceipt.objects.filter(
+            uuid=sheet.uuid, recorded_by=user, delivery_id=delivery_id
+        ).first()
+        if receipt is not None and receipt.content_digest == sheet.digest(delivery_id=delivery_id):
+            return _replayed(Received(receipt=receipt, replayed=True), delivery=delivery_id)
         return _answer(
             404, "not_found", _("This session is not among the groups you manage any more.")
         )

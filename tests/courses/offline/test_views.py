@@ -372,3 +372,17 @@ def test_a_sheet_of_60_people_is_saved_in_as_many_queries_as_one_of_5(
     }
     assert count(5, changed[5]) == count(60, changed[60])
     assert set(groups[60][2].attendance.values_list("status", flat=True)) == {"L"}
+
+
+def test_a_sheet_already_received_stays_received_after_the_trainer_leaves_the_group(
+    trainer_client, cohort_setup, today_delivery, device_sheet, send
+):
+    trainer, enrollments, cohort = (cohort_setup[k] for k in ("trainer", "enrollments", "cohort"))
+    sheet = device_sheet(trainer, enrollments)
+    assert send(trainer_client, cohort, today_delivery, sheet).status_code == 201
+    cohort.trainers.remove(trainer)
+    again = send(trainer_client, cohort, today_delivery, sheet)
+    assert (again.status_code, again.json()["status"]) == (200, "already_received")
+    other = send(trainer_client, cohort, today_delivery, device_sheet(trainer, enrollments, "A"))
+    assert (other.status_code, other.json()["status"]) == (404, "not_found")
+    assert set(stored(today_delivery).values()) == {"P"}
