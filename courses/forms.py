@@ -50,6 +50,8 @@ class AttendanceSheetForm(forms.Form):
     from_paper = forms.BooleanField(
         label=_("These marks come from the printed sign-in sheet"), required=False
     )
+    # When the sheet was shown: marks someone else saved after it are not overwritten unseen.
+    seen_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     quick = forms.CharField(
         label=_("Exceptions by roster number"),
         help_text=_("For example “3A 7L 12E”: number, then the letter printed on the sheet."),

@@ -4,6 +4,7 @@ Text is checked on English URLs (/en/...) so that translating the msgids later d
 the assertions."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -392,3 +393,26 @@ def test_saving_the_sheet_does_not_grow_with_the_roster(client, groups, django_a
         client.post(_sheet_url(groups[40]), sheet_data(groups[40][1], "L"))
     assert set(groups[40][2].attendance.values_list("status", flat=True)) == {"L"}
     print(f"queries to save, same at 5 and at 40 activists: {counts}")
+
+
+def test_a_sheet_posted_over_a_mark_someone_saved_since_it_opened_says_so_and_saves_nothing(
+    trainer_client, cohort_setup, delivery
+):
+    enrollments = cohort_setup["enrollments"]
+    url = en("courses:attendance_sheet", cohort_setup["cohort"].pk, delivery.pk)
+    body = trainer_client.get(url).content.decode()
+    opened = re.search(r'name="seen_at" value="([^"]+)"', body).group(1)
+    coordinator = person(Role.COORDINATOR)
+    attendance_sheet_save(actor=coordinator, delivery=delivery, marks={enrollments[0].pk: "E"})
+    response = trainer_client.post(url, sheet_data(enrollments, seen_at=opened))
+    assert response.status_code == 200
+    [message] = messages_of(response)
+    assert coordinator.get_full_name() in message and "Excused" in message
+    assert enrollments[0].activist.get_full_name() in message
+    assert dict(delivery.attendance.values_list("enrollment_id", "status")) == {
+        enrollments[0].pk: "E"
+    }
+    # Read again from now, the same sheet is saved: the trainer has seen the change.
+    reopened = re.search(r'name="seen_at" value="([^"]+)"', response.content.decode()).group(1)
+    assert trainer_client.post(url, sheet_data(enrollments, seen_at=reopened)).status_code == 302
+    assert set(delivery.attendance.values_list("status", flat=True)) == {"P"}
