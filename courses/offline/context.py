@@ -8,16 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.offline.strings import interface_strings
-from lms.roles import Role, user_roles
-
-OFFLINE_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR})
+from lms import access
 
 
 def offline(request: HttpRequest) -> dict:
     # The device stores this page to show it later: messages stay for the next real visit.
     context = {"offline_copy": request.headers.get("X-Offline-Copy") == "1"}
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user_roles(user) & OFFLINE_ROLES:
+    if not access.has_any_role(user, access.RUNS_SESSIONS):
         return context
     device = reverse("courses:offline_device")
     context["offline"] = {

@@ -27,25 +27,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import SheetReceipt
+from courses.models import SessionDelivery, SheetReceipt
 from courses.offline.assets import SERVICE_WORKER_TEMPLATE, asset_urls, assets_version
 from courses.offline.paper import sheet_code_decode
 from courses.offline.presenters import bundle_json, conflict_json, saved_json
 from courses.offline.protocol import MalformedSheet, sheet_parse
 from courses.offline.selectors import offline_bundle
 from courses.offline.services import Received, SheetUuidReused, offline_sheet_receive
-from courses.selectors.delivery import cohorts_managed_by, managed_delivery_or_404
+from courses.selectors.delivery import managed_delivery_or_404
 from courses.services.attendance import SheetConflict
-from courses.views.trainer import MANAGING_ROLES, require_role, sheet_saved_message
-from lms.roles import user_roles
+from courses.views.trainer import sheet_saved_message
+from lms import access
 
 
 def _answer(http_status: int, status: str, message: str, **extra) -> JsonResponse:
     return JsonResponse({"status": status, "message": message, **extra}, status=http_status)
-
-
-def _may_manage(user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & MANAGING_ROLES)
 
 
 def _replayed(received: Received, *, delivery) -> JsonResponse:
@@ -68,7 +64,7 @@ def attendance_sync(request: HttpRequest, cohort_id: int, delivery_id: int) -> J
     user = request.user
     if not user.is_authenticated:
         return _answer(401, "signed_out", _("Your session has ended: sign in again to send."))
-    if not _may_manage(user):
+    if not access.has_any_role(user, access.RUNS_SESSIONS):
         return _answer(403, "forbidden", _("Your role does not take attendance."))
     try:
         sheet = sheet_parse(request.body)
@@ -81,7 +77,7 @@ def attendance_sync(request: HttpRequest, cohort_id: int, delivery_id: int) -> J
             _("This sheet was recorded under another account; it is sent only under that one."),
         )
     try:
-        cohort, delivery = managed_delivery_or_404(
+        _cohort, delivery = managed_delivery_or_404(
             user, cohort_id=cohort_id, delivery_id=delivery_id
         )
     except Http404:
@@ -131,9 +127,9 @@ def attendance_sync(request: HttpRequest, cohort_id: int, delivery_id: int) -> J
 @login_required
 @require_GET
 @never_cache
+@access.role_required(access.RUNS_SESSIONS)
 def prepare_bundle(request: HttpRequest) -> JsonResponse:
     """What "Prepare for offline" stores: the sessions of the open groups and their pages."""
-    require_role(request.user, MANAGING_ROLES)
     bundle = offline_bundle(request.user, request=request)
     pages = [reverse("courses:offline_device"), *bundle.page_urls()]
     return JsonResponse(bundle_json(bundle, user=request.user, pages=pages))
@@ -141,26 +137,26 @@ def prepare_bundle(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
+@access.role_required(access.RUNS_SESSIONS)
 def device_page(request: HttpRequest) -> HttpResponse:
     """What this device keeps and what waits in its outbox. Its content comes from the device,
     so the page is the same for everyone and is stored to be shown without connection."""
-    require_role(request.user, MANAGING_ROLES)
     return TemplateResponse(request, "courses/offline/device.html", {})
 
 
 @login_required
 @require_GET
+@access.role_required(access.RUNS_SESSIONS)
 def paper_sheet(request: HttpRequest) -> HttpResponse:
     """The code printed on a sign-in sheet opens its attendance sheet, ready to type it in."""
-    require_role(request.user, MANAGING_ROLES)
     code = request.GET.get("codigo", "")
     delivery_id = sheet_code_decode(code)
-    cohort = (
-        cohorts_managed_by(request.user).filter(deliveries__pk=delivery_id).first()
+    delivery = (
+        access.manageable(request.user, SessionDelivery).filter(pk=delivery_id).first()
         if delivery_id
         else None
     )
-    if cohort is None:
+    if delivery is None:
         messages.error(
             request,
             _(
@@ -170,7 +166,7 @@ def paper_sheet(request: HttpRequest) -> HttpResponse:
             % {"code": code.strip()[:20]},
         )
         return redirect(reverse("courses:my_cohorts") + "#paper")
-    url = reverse("courses:attendance_sheet", args=[cohort.pk, delivery_id])
+    url = reverse("courses:attendance_sheet", args=[delivery.cohort_id, delivery.pk])
     return redirect(url + "?papel=1")
 
 

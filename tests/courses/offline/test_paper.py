@@ -3,19 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.offline.paper import quick_entry_parse, sheet_code, sheet_code_decode
 from courses.services.delivery import enrollment_set_status
 from lms.codes import READABLE_ALPHABET
 from lms.models import AuditLogEntry
 from tests.factories import CohortFactory, EnrollmentFactory, SessionDeliveryFactory
-
-
-def en(name: str, *args) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
+from tests.helpers import en
 
 
 @pytest.mark.parametrize("delivery_id", [1, 26, 27, 500, 19_683, 1_000_000])

@@ -11,17 +11,13 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.models import Cohort, SessionDelivery
 from courses.offline.paper import sheet_code
 from lms.roles import Role
 from tests.factories import CohortFactory, EnrollmentFactory, SessionDeliveryFactory, person
-
-
-def en(name: str, *args) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
+from tests.helpers import en
 
 
 @pytest.fixture
