@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check pytest worker messages bench clean npm-missing
+.PHONY: run serve test install lint check pytest worker messages bench clean npm-missing
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -37,8 +37,21 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compile_translations
 	LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo
+	LOG_LEVEL=WARNING $(BIN)/python manage.py run_periodic
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server: gunicorn with lms.settings.production on the configured database.
+# Production settings refuse to load without DJANGO_SECRET_KEY and ALLOWED_HOSTS, so the
+# first step stops here when they are missing. SEED_DEMO=true also loads the demo.
+serve: export DJANGO_SETTINGS_MODULE = lms.settings.production
+serve: install
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@if [ "$(SEED_DEMO)" = "true" ]; then LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo; fi
+	PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -54,8 +67,10 @@ pytest: install $(NODE_DEPS)
 
 test: lint check pytest
 
+# A Celery worker with the periodic schedule (beat) in the same process, for development and
+# one-machine set-ups; deploy/ has separate worker and beat units.
 worker: install
-	$(BIN)/celery -A lms worker --loglevel=info
+	$(BIN)/celery -A lms worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media --ignore=node_modules --ignore=test-artifacts

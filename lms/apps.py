@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _create_cache_table(sender, using: str = "default", **kwargs) -> None:
+    """`migrate` also creates the database cache's table, so one command prepares a database."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_cache_table, sender=self)

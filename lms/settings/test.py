@@ -21,6 +21,17 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 CREDENTIALS_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="cem-test-keys-")) / "signing-keys.pem")
 CREDENTIALS_GENERATE_DEV_KEY = True
+# The cache lives in the test database, so each test's entries roll back with it (CI's Redis
+# is shared); connections close after each request, so threads leave none open.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cem_cache",
+        "KEY_PREFIX": "cem",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
