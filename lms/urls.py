@@ -13,7 +13,6 @@ from lms import views as lms_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
-    path("idioma/", lms_views.set_language, name="set_language"),
     # At the root, so that the service worker's scope is every page in both languages.
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("", include("certificates.credentials.urls")),

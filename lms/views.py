@@ -1,22 +1,16 @@
 """Cross-cutting screens: the read-only audit log, the language switch, CSRF failures."""
 
-from urllib.parse import urlsplit
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext_lazy as _
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.http import require_GET, require_POST
-from django.views.i18n import set_language as django_set_language
+from django.views.decorators.http import require_GET
 
 from lms import access
 from lms.audit import audit_changes
@@ -117,17 +111,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language, resolving `next` in the language of its own URL prefix.
-
-    With prefix_default_language=False, this unprefixed URL always runs in Spanish, so Django
-    could not resolve an English `/en/...` page to translate it back."""
-    next_path = urlsplit(request.POST.get("next", "/")).path
-    with translation.override(get_language_from_path(next_path) or settings.LANGUAGE_CODE):
-        return django_set_language(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

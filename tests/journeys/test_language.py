@@ -1,4 +1,4 @@
-"""Journey (e): the header form switches a page between Spanish and English in place."""
+"""Journey (e): the header's language links switch a page between Spanish and English in place."""
 
 import re
 
@@ -16,10 +16,9 @@ def _path(page) -> str:
 
 def _switch(j, language: str, step: str) -> None:
     page = j.page
-    switcher = page.locator("form.lang")
-    switcher.get_by_label(re.compile(r"^(Idioma|Language)$")).select_option(language)
+    name = "English" if language == "en" else "Español"
     with page.expect_navigation():
-        switcher.locator('button[type="submit"]').click()
+        page.locator("nav.lang").get_by_role("link", name=name, exact=True).click()
     j.check(step)
 
 

@@ -31,9 +31,9 @@ REFUSED = {403, 404, 405}
 # should be @require_safe; once they are, they pass as 405 and can leave this list). For them
 # the test checks that the POST changes nothing instead. The public verification page logs each
 # visit, whatever the method, in VISIT_LOG.
-# Views that accept a POST from anyone without touching data: the language switch only sets a
-# cookie. They are still posted to, and must change nothing.
-ANSWERED_LIKE_GET = {"set_language"}
+# Views that accept a POST from anyone without touching data (none today). They are still
+# posted to, and must change nothing.
+ANSWERED_LIKE_GET: set[str] = set()
 VISIT_LOG = "certificates.VerificationLookup"
 # Views the walk must find, so that a broken walk cannot pass by testing nothing.
 EXPECTED = {

@@ -1,21 +1,38 @@
-import pytest
+"""The language switcher: plain links to the same page under each language's prefix."""
+
+import re
+
+LINKS = re.compile(r'<nav class="lang".*?</nav>', re.S)
 
 
-@pytest.mark.parametrize(
-    ("language", "next_url", "expected"),
-    [
-        ("en", "/buscar/?q=sociodrama", "/en/buscar/?q=sociodrama"),
-        ("es-pe", "/en/buscar/", "/buscar/"),
-    ],
-)
-def test_switching_language_keeps_the_page(client, db, language, next_url, expected):
-    response = client.post("/idioma/", {"language": language, "next": next_url})
-    assert response.status_code == 302
-    assert response["Location"] == expected
-    assert client.cookies["django_language"].value == language
+def switcher(content: str) -> str:
+    [nav] = LINKS.findall(content)
+    return nav
 
 
-def test_switcher_is_on_every_page_with_the_current_path(client, home_page):
-    content = client.get("/buscar/?q=x").content.decode()
-    assert 'action="/idioma/"' in content
-    assert 'name="next" type="hidden" value="/buscar/?q=x"' in content
+def test_spanish_page_links_to_its_english_twin_keeping_the_query(client, home_page):
+    nav = switcher(client.get("/buscar/?q=sociodrama").content.decode())
+    assert 'href="/en/buscar/?q=sociodrama" lang="en" hreflang="en">English</a>' in nav
+    assert 'href="/buscar/?q=sociodrama" lang="es" hreflang="es" aria-current="true"' in nav
+
+
+def test_english_page_links_back_to_spanish(client, home_page, curriculum_index):
+    response = client.get("/en/curriculo/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    nav = switcher(response.content.decode())
+    assert 'href="/curriculo/" lang="es" hreflang="es">Español</a>' in nav
+    assert 'href="/en/curriculo/" lang="en" hreflang="en" aria-current="true"' in nav
+
+
+def test_the_unprefixed_address_is_spanish_whatever_the_browser_prefers(client, home_page):
+    response = client.get("/buscar/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "es-pe"
+
+
+def test_anonymous_pages_carry_no_csrf_token(client, home_page, curriculum_index):
+    for path in ("/", "/curriculo/", "/en/curriculo/", "/buscar/?q=x"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "csrfmiddlewaretoken" not in response.content.decode(), path
+        assert "csrftoken" not in response.cookies, path
