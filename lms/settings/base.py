@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "lms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a cached anonymous page is answered without them (lms/page_cache.py).
+    "lms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Whole pages anonymous visitors read, cached and invalidated on publish (lms/page_cache.py).
+ANONYMOUS_PAGE_CACHE_TYPES = frozenset(
+    {"home.homepage", "courses.curriculumindexpage", "courses.coursepage", "courses.sessionpage"}
+)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # Absolute links in PDFs and e-mails.
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
