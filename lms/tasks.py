@@ -3,12 +3,18 @@
 Tasks take ids, re-fetch their rows, call a service and retry with backoff; a service queues
 one with :meth:`AfterCommitTask.enqueue_after_commit`, so the job only exists once the rows it
 needs are committed. If the broker cannot be reached the rows are safe and the job is logged
-as pending: each app has a command that catches up (``render_pending_certificates``).
+as pending: each app has a command that catches up (``render_pending_certificates``), and a
+periodic job that does so on its own (lms/periodic.py).
+
+Also the platform's own periodic tasks.
 """
 
 import logging
+from importlib import import_module
 
+from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -34,3 +40,9 @@ class AfterCommitTask(DjangoTask):
                 logger.warning("Could not queue %s%r; it stays pending.", self.name, args)
 
         transaction.on_commit(enqueue)
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Periodic: delete expired sessions from the session store (idempotent)."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

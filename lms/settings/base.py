@@ -170,6 +170,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs: a schedule in code (lms/periodic.py), no database scheduler.
+CELERY_BEAT_SCHEDULER = "lms.celery:RegistryScheduler"
 
 # One cache shared by every server process: Redis when REDIS_URL (or CACHE_URL) is set,
 # otherwise a table in the database (created by migrate). Never per-process memory, so that
