@@ -1,19 +1,15 @@
 """Nine trainers' devices save attendance sheets at the same moment: every save succeeds and
-nothing is lost, on the suite's database and (when that is PostgreSQL) on SQLite too.
+nothing is lost (on PostgreSQL, the suite also runs this on SQLite: tests/test_embedded_default).
 
 Each thread is a device with its own session and database connection, posting through the
 real view. Three devices share each site's session, so saves of one sheet contend for the
 same rows while the other sites' saves contend for the database (SQLite's single writer).
 """
 
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -30,7 +26,6 @@ from tests.factories import (
     site,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SITES = ("villa-maria-del-triunfo", "arequipa", "iquitos")
 DEVICES_PER_SITE = 3
 ROSTER = 12
@@ -46,7 +41,7 @@ def device_sheet(enrollments, device: int, save: int) -> dict[str, str]:
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nine_devices_saving_at_once_lose_no_mark(course):
     session = SessionPageFactory(parent=course, number=1)
     devices = []  # (client, sheet url, enrollments, device number)
@@ -105,21 +100,3 @@ def test_nine_devices_saving_at_once_lose_no_mark(course):
         action=AuditLogEntry.Action.CREATE, content_type__model="attendancerecord"
     )
     assert created.count() == AttendanceRecord.objects.count() == len(SITES) * ROSTER
-
-
-def test_the_same_devices_lose_no_mark_on_sqlite_when_the_suite_runs_on_postgresql(db):
-    """CI runs the suite on PostgreSQL; the embedded default must hold as well."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the suite runs on SQLite: the test above covered it")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    node = f"{Path(__file__).relative_to(ROOT)}::test_nine_devices_saving_at_once_lose_no_mark"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", node, "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "1 passed" in result.stdout
