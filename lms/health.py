@@ -70,8 +70,10 @@ def check_storage() -> dict:
         location = storage.location
         if not os.path.isdir(location) or not os.access(location, os.W_OK | os.X_OK):
             raise PermissionError("the media folder is missing or not writable")
+    elif hasattr(storage, "bucket_name"):  # S3-compatible: one request, fails on bad bucket/keys
+        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
     else:
-        storage.exists(".health-probe")  # one request that fails on bad credentials or bucket
+        storage.exists(".health-probe")
     return {"status": OK, "backend": type(storage).__name__}
 
 

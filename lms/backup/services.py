@@ -48,6 +48,10 @@ def backup_create(*, out: Path) -> Manifest:
     """Write a snapshot of the database and the media files, then the manifest, into `out`."""
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty: back up into a new folder")
+    if connection.in_atomic_block:
+        # A snapshot is its own read transaction; inside another it would see uncommitted rows
+        # (SQLite would wait forever for its own lock).
+        raise BackupError("a backup cannot be taken inside a database transaction")
     filename, snapshot, _restore = _snapshot_functions(connection.vendor)
     out.mkdir(parents=True, exist_ok=True)
     try:

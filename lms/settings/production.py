@@ -40,6 +40,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (media: a folder or S3, see base.py)
     "staticfiles": {"BACKEND": "lms.storage.ManifestStaticStorage"},
 }
