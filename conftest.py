@@ -46,6 +46,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def fresh_site_lookup():
+    """Each server process keeps Wagtail's site lookup (lms/site_cache.py); a test's database
+    is rolled back behind its back, so every test starts without it."""
+    from lms.site_cache import forget_sites
+
+    forget_sites()
+    yield
+    forget_sites()
+
+
 @pytest.fixture
 def cohort_setup(course):
     """A running cohort of a four-session course at a Villa María del Triunfo CEM."""

@@ -15,8 +15,9 @@ class LmsConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from lms import page_cache
+        from lms import page_cache, site_cache
 
         post_migrate.connect(_create_cache_table, sender=self)
         post_migrate.connect(page_cache.invalidate_after_migrate, sender=self)
         page_cache.connect_invalidation()
+        page_cache.on_invalidate(site_cache.forget_sites)

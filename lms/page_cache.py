@@ -40,7 +40,17 @@ def _generation_token() -> str:
     return uuid.uuid4().hex
 
 
+# Things a process keeps from the pages (lms/site_cache.py), dropped when a generation starts.
+_local_forgetters: list[Callable[[], None]] = []
+
+
+def on_invalidate(forget: Callable[[], None]) -> None:
+    _local_forgetters.append(forget)
+
+
 def _start_generation() -> None:
+    for forget in _local_forgetters:
+        forget()
     try:
         cache.set(GENERATION_KEY, _generation_token(), None)
     except Exception:  # an unreachable cache holds no pages to invalidate
@@ -52,6 +62,8 @@ def invalidate_pages() -> None:
 
     A request that read the old content before the commit stores it under the generation it
     read before rendering, which the commit has made stale; nothing old outlives the commit."""
+    for forget in _local_forgetters:
+        forget()
     transaction.on_commit(_start_generation)
 
 

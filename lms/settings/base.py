@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached anonymous page is answered without them (lms/page_cache.py).
     "lms.page_cache.AnonymousPageCacheMiddleware",
+    "lms.site_cache.WagtailSiteCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,6 +176,8 @@ ANONYMOUS_PAGE_CACHE_TYPES = frozenset(
     {"home.homepage", "courses.curriculumindexpage", "courses.coursepage", "courses.sessionpage"}
 )
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How often each process checks that its Wagtail site lookup is current (lms/site_cache.py).
+SITE_CACHE_CHECK_SECONDS = 1.0
 
 # Absolute links in PDFs and e-mails.
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
