@@ -1,4 +1,7 @@
+from celery.signals import task_postrun
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +18,11 @@ class LmsConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from lms import page_cache, site_cache
+        from lms import data_generation, page_cache, site_cache
+
+        connection_created.connect(data_generation.watch_connection)
+        request_finished.connect(data_generation.flush_pending)
+        task_postrun.connect(data_generation.flush_pending)
 
         post_migrate.connect(_create_cache_table, sender=self)
         post_migrate.connect(page_cache.invalidate_after_migrate, sender=self)

@@ -1,6 +1,7 @@
-"""Whole-page cache of the curriculum pages anonymous visitors read.
+"""Whole-page caches: the curriculum pages anonymous visitors read, and the pages a signed-in
+person opens again and again (a dashboard, a sheet), each for that session only.
 
-Contract:
+Anonymous pages:
 
 1. Only a GET or HEAD with no query string and no session or messages cookie (so nobody is
    logged in and nothing is waiting to be shown) is looked up or stored.
@@ -12,6 +13,18 @@ Contract:
    deploy), starts a new generation after the transaction commits: a published change shows at
    once, in every server process. Entries also expire after ``PAGE_CACHE_SECONDS``.
 5. If the cache is unreachable the page is rendered as if there were no cache.
+
+Signed-in pages (``SessionPageCacheMiddleware``):
+
+6. Only the routes named in ``SESSION_PAGE_CACHE_ROUTES``, for a GET or HEAD with a session
+   cookie and no messages cookie; the key is the session, the CSRF cookie and the full path,
+   so an entry is only ever replayed to the browser it was made for.
+7. An entry is stored under the data generation (lms/data_generation.py), which changes with
+   every committed write, logging out and role changes included: a replayed page never shows
+   older data than the database holds. Entries expire after ``SESSION_PAGE_CACHE_SECONDS``,
+   so what depends on the clock (the next session, open questionnaires) is at most that late.
+8. A page that showed a message, set a cookie other than the same CSRF cookie, or answered
+   anything but 200 is never stored.
 """
 
 from __future__ import annotations
@@ -25,6 +38,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+
+from lms import data_generation
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +93,7 @@ def _is_candidate(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
-        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        and not any(request.COOKIES.get(name) for name in PERSONAL_COOKIES)
     )
 
 
@@ -172,3 +189,76 @@ def connect_invalidation() -> None:
     post_delete.connect(_invalidate_on_change, dispatch_uid="page_cache_delete")
     page_unpublished.connect(_invalidate_on_change, dispatch_uid="page_cache_unpublish")
     post_page_move.connect(_invalidate_on_change, dispatch_uid="page_cache_move")
+
+
+def _session_route(request: HttpRequest) -> str | None:
+    """The view name of a request's route (resolved in the language of its URL prefix)."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _session_key(request: HttpRequest) -> str | None:
+    if request.method not in ("GET", "HEAD") or request.COOKIES.get("messages"):
+        return None
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session or _session_route(request) not in settings.SESSION_PAGE_CACHE_ROUTES:
+        return None
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    address = f"{request.get_host()}{request.get_full_path()}|{session}|{csrf}".encode()
+    return "page-cache:session:" + hashlib.sha256(address).hexdigest()
+
+
+def _showed_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and getattr(storage, "_loaded_messages", None))
+
+
+def _is_storable_for_session(request: HttpRequest, response: HttpResponse) -> bool:
+    csrf_cookie = response.cookies.get(settings.CSRF_COOKIE_NAME)
+    same_csrf = csrf_cookie is None or csrf_cookie.value == request.COOKIES.get(
+        settings.CSRF_COOKIE_NAME
+    )
+    other_cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and same_csrf
+        and not other_cookies
+        and not _showed_messages(request)
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class SessionPageCacheMiddleware:
+    """Replays a signed-in page to the same session while no data changed (see point 6)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _session_key(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            found = cache.get_many([key, data_generation.GENERATION_KEY])
+        except Exception:
+            logger.warning("page cache: unreachable, rendering the page", exc_info=True)
+            return self.get_response(request)
+        generation, entry = found.get(data_generation.GENERATION_KEY), found.get(key)
+        if entry is not None and generation is not None and entry[0] == generation:
+            request.route_label = "<cached page>"
+            return _response(entry)
+        response = self.get_response(request)
+        if _is_storable_for_session(request, response):
+            try:
+                if generation is None:
+                    generation = data_generation.current_generation()
+                stored = _entry(generation, response)
+                cache.set(key, stored, settings.SESSION_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache: could not store a page", exc_info=True)
+        return response

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from lms import data_generation, page_cache
 from lms.backup import database
 from lms.backup.manifest import MANIFEST_NAME, FileEntry, Manifest, sha256_of_file
 from lms.backup.media import (
@@ -152,4 +153,7 @@ def backup_restore(*, source: Path) -> Manifest:
     mismatches += stored_problems(storage, manifest.media)
     if mismatches:
         raise BackupError(["restored, but it does not match the manifest:", *mismatches])
+    # Nothing cached from the database that was there before may be shown again.
+    data_generation.start_generation()
+    page_cache.invalidate_pages()
     return manifest

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached anonymous page is answered without them (lms/page_cache.py).
     "lms.page_cache.AnonymousPageCacheMiddleware",
+    "lms.page_cache.SessionPageCacheMiddleware",
     "lms.site_cache.WagtailSiteCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,6 +177,21 @@ ANONYMOUS_PAGE_CACHE_TYPES = frozenset(
     {"home.homepage", "courses.curriculumindexpage", "courses.coursepage", "courses.sessionpage"}
 )
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Signed-in pages replayed to the same session while no data changed (lms/page_cache.py);
+# what depends on the clock is at most this many seconds late.
+SESSION_PAGE_CACHE_ROUTES = frozenset(
+    {
+        "home:dashboard",
+        "courses:my_cohorts",
+        "courses:cohort_detail",
+        "courses:attendance_sheet",
+        "courses:my_courses",
+        "assessments:analytics",
+        "accreditation:index",
+        "accreditation:cohort",
+    }
+)
+SESSION_PAGE_CACHE_SECONDS = int(os.environ.get("SESSION_PAGE_CACHE_SECONDS", "60"))
 # How often each process checks that its Wagtail site lookup is current (lms/site_cache.py).
 SITE_CACHE_CHECK_SECONDS = 1.0
 

@@ -31,6 +31,9 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A test's writes never commit, so the data generation never moves on and replayed signed-in
+# pages would go stale within a test; tests/lms/test_session_page_cache.py turns it on.
+SESSION_PAGE_CACHE_ROUTES: frozenset[str] = frozenset()
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {
     "version": 1,
