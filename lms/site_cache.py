@@ -31,9 +31,11 @@ class _SiteState:
         self.generation: object = _MISSING
         self.sites: dict[tuple[str, int], object] = {}
         self.root_paths: object = _MISSING
+        self.epoch = 0  # moves on at each clear, so a lookup made before it is not kept
 
     def clear(self) -> None:
         with self.lock:
+            self.epoch += 1
             self.sites = {}
             self.root_paths = _MISSING
             self.checked_at = 0.0
@@ -50,6 +52,7 @@ class _SiteState:
         with self.lock:
             if generation != self.generation:
                 self.generation = generation
+                self.epoch += 1
                 self.sites = {}
                 self.root_paths = _MISSING
             self.checked_at = now
@@ -68,16 +71,22 @@ class WagtailSiteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from wagtail.models import Site
-
+        """Hand Wagtail what this process knows; keep what Wagtail looked up itself, so a
+        request that needs no site costs nothing."""
         _state.revalidate()
+        epoch = _state.epoch
         key = (split_domain_port(request._get_raw_host())[0], request.get_port())
         site = _state.sites.get(key, _MISSING)
-        if site is _MISSING:
-            site = Site._find_for_request(request)
-            _state.sites[key] = site
-        request._wagtail_site = site
-        if _state.root_paths is _MISSING:
-            _state.root_paths = Site.get_site_root_paths()
-        request._wagtail_cached_site_root_paths = _state.root_paths
-        return self.get_response(request)
+        if site is not _MISSING:
+            request._wagtail_site = site
+        root_paths = _state.root_paths
+        if root_paths is not _MISSING:
+            request._wagtail_cached_site_root_paths = root_paths
+        response = self.get_response(request)
+        with _state.lock:
+            if _state.epoch == epoch:
+                if site is _MISSING and hasattr(request, "_wagtail_site"):
+                    _state.sites[key] = request._wagtail_site
+                if root_paths is _MISSING and hasattr(request, "_wagtail_cached_site_root_paths"):
+                    _state.root_paths = request._wagtail_cached_site_root_paths
+        return response
