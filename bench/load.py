@@ -421,6 +421,8 @@ def prepare(setup: Setup, args) -> None:
         GUNICORN_ACCESS_LOG="",
         REDIS_URL="",
     )
+    if args.render:
+        env.update(PAGE_CACHE_SECONDS="0", SESSION_PAGE_CACHE_SECONDS="0")
     setup.env = env
     redis = shutil.which("redis-server")
     if redis and not args.no_redis:
@@ -533,6 +535,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--sheet-seconds", type=float, default=30.0)
     parser.add_argument("--no-redis", action="store_true", help="cache in the database")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="no whole-page caches: every request renders its page (where the time goes)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
 
@@ -548,7 +555,9 @@ def main() -> int:
                 cookies[who] = log_in(setup, who)
         print(
             f"gunicorn, {args.workers} workers, TLS; {args.concurrency} keep-alive connections,"
-            f" {args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up\n"
+            f" {args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up"
+            + ("; page caches off (--render)" if args.render else "; repeated views")
+            + "\n"
         )
         hello, share = measure(setup, server, HELLO, "", args)
         hello_rate, p50, p95 = summary(hello)

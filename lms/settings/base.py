@@ -48,7 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /health/ answers before the HTTPS redirect, the host check and the request log.
+    "lms.proxy.TrustedProxyMiddleware",
+    # Then /health/ answers before the HTTPS redirect, the host check and the request log.
     "lms.health.HealthCheckMiddleware",
     "lms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -171,6 +172,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Reverse proxies whose X-Forwarded-For names the client (lms/proxy.py); none by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Whole pages anonymous visitors read, cached and invalidated on publish (lms/page_cache.py).
 ANONYMOUS_PAGE_CACHE_TYPES = frozenset(
