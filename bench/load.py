@@ -339,6 +339,7 @@ class Setup:
     workdir: Path
     env: dict = field(default_factory=dict)
     drop_database: str | None = None
+    admin_params: dict = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
 
@@ -388,15 +389,14 @@ def _postgres_database(setup: Setup, url: str) -> str:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     setup.drop_database = name
-    setup.env["BENCH_ADMIN_PARAMS"] = json.dumps(params)
+    setup.admin_params = params
     return parts._replace(path=f"/{name}").geturl()
 
 
 def _drop_postgres_database(setup: Setup) -> None:
     import psycopg
 
-    params = json.loads(setup.env["BENCH_ADMIN_PARAMS"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+    with psycopg.connect(dbname="postgres", autocommit=True, **setup.admin_params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{setup.drop_database}" WITH (FORCE)')
 
 
