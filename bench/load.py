@@ -541,6 +541,9 @@ def main() -> int:
         help="no whole-page caches: every request renders its page (where the time goes)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--page", action="append", dest="pages", help="only this key page (repeat); e.g. course"
+    )
     args = parser.parse_args()
 
     setup = Setup(workdir=Path(tempfile.mkdtemp(prefix="cem-load-")))
@@ -567,6 +570,8 @@ def main() -> int:
         print(f"{'hello-world':<24}{hello_rate:8.0f}{p50:9.1f}{p95:9.1f}{1:8.3f}")
         print(f"{'':<24}{share.line()}")
         for name, who, path in KEY_PAGES:
+            if args.pages and name not in args.pages:
+                continue
             path = path.format(
                 course=ids["course"], sheet=ids["sheets"]["villa-maria-del-triunfo"]["path"]
             )

@@ -53,7 +53,8 @@ def _writes_data(sql: str) -> bool:
 class _WriteWatcher:
     """An execute wrapper (one per connection) that starts one new generation per committed
     write: inside a transaction once it commits (a rolled-back one starts none); in autocommit
-    just before the connection's next statement, or when the request or task ends. Never in
+    just before the connection's next statement outside a transaction, or when the request or
+    task ends. Never in
     between a statement and the reading of its results, which the cache (when it lives in the
     database) would disturb."""
 
@@ -62,7 +63,10 @@ class _WriteWatcher:
         self.pending = False
 
     def __call__(self, execute, sql, params, many, context):
-        self.flush()
+        if not self.connection.in_atomic_block:
+            # Never inside a transaction: a failing cache write (a database cache whose table
+            # is not there yet) must not abort someone else's transaction.
+            self.flush()
         result = execute(sql, params, many, context)
         if isinstance(sql, str) and _writes_data(sql):
             if not self.connection.in_atomic_block:
@@ -75,7 +79,7 @@ class _WriteWatcher:
         return any(entry[1] is start_generation for entry in self.connection.run_on_commit)
 
     def flush(self) -> None:
-        if self.pending:
+        if self.pending and not self.connection.in_atomic_block:
             self.pending = False
             start_generation()
 
