@@ -83,7 +83,7 @@ class UnknownJob(LookupError):
 
 def run_periodic_jobs(*, names: list[str] | None = None) -> list[JobRun]:
     """Run each job (or the named ones) once, now, in this process; one failure stops no other."""
-    from lms.celery import app
+    from celery import current_app as app  # lms.celery, set up with Django
 
     app.loader.import_default_modules()  # every app's tasks module, as a worker would
     jobs = periodic_jobs()
