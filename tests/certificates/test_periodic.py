@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates.models import Certificate
 from certificates.issuance.services import certificates_issue
+from certificates.models import Certificate
 from certificates.tasks import RENDER_GRACE
 from tests.factories import EnrollmentFactory, hold_sessions
 

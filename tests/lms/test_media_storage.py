@@ -16,8 +16,9 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from certificates.documents.services import certificate_render
+from certificates.issuance.services import certificates_issue
 from certificates.models import Certificate
-from certificates.services import certificate_render, certificates_issue
 from lms.settings.base import media_storage_from_env
 from tests.factories import EnrollmentFactory, hold_sessions
 
