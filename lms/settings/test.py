@@ -34,6 +34,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A test's writes never commit, so the data generation never moves on and replayed signed-in
 # pages would go stale within a test; tests/lms/test_session_page_cache.py turns it on.
 SESSION_PAGE_CACHE_ROUTES: frozenset[str] = frozenset()
+# One process runs the tests and forgets its site lookup at each test (conftest.py); checking
+# the shared generation once a second would add a query to whichever request crosses it.
+SITE_CACHE_CHECK_SECONDS = 3600.0
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {
     "version": 1,
