@@ -50,7 +50,9 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@if [ "$(SEED_DEMO)" = "true" ]; then LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo; fi
+	@if [ "$(SEED_DEMO)" = "true" ]; then \
+	  $(BIN)/python manage.py credentials_keys create --if-missing && \
+	  LOG_LEVEL=WARNING $(BIN)/python manage.py seed_demo; fi
 	PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 lint: install

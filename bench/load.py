@@ -164,6 +164,7 @@ def prepare(setup: Setup, args) -> None:
         DATABASE_URL=database or f"sqlite:///{work / 'load.sqlite3'}",
         MEDIA_ROOT=str(work / "media"),
         STATIC_ROOT=str(work / "static"),
+        CREDENTIALS_KEY_FILE=str(work / "signing-keys.pem"),
         BASE_URL=f"https://localhost:{port}",
         PORT=str(port),
         WEB_CONCURRENCY=str(args.workers),
@@ -195,6 +196,7 @@ def prepare(setup: Setup, args) -> None:
     _manage(setup, "migrate", "--noinput", "-v0")
     _manage(setup, "compile_translations")
     _manage(setup, "collectstatic", "--noinput", "-v0")
+    _manage(setup, "credentials_keys", "create")
     _manage(setup, "seed_demo")
     env["BENCH_IDS"] = _manage(setup, "shell", "-c", DISCOVER).strip().splitlines()[-1]
     openssl = shutil.which("openssl") or sys.exit("openssl is needed for the TLS certificate")

@@ -77,6 +77,8 @@ def production_env(tmp_path: Path, redis_url: str, port: int, cert: Path, key: P
         BASE_URL=f"https://localhost:{port}",
         PORT=str(port),
         WEB_CONCURRENCY="2",
+        # A keyring of its own: production refuses to start without credential signing keys.
+        CREDENTIALS_KEY_FILE=str(tmp_path / "signing-keys.pem"),
         GUNICORN_CERTFILE=str(cert),
         GUNICORN_KEYFILE=str(key),
         GUNICORN_ACCESS_LOG="",
@@ -116,6 +118,14 @@ def test_gunicorn_redis_and_a_worker_serve_the_trainer_and_the_coordinator(progr
             text=True,
         )
         assert collected.returncode == 0, collected.stderr
+        keys = subprocess.run(
+            [sys.executable, "manage.py", "credentials_keys", "create"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert keys.returncode == 0, keys.stderr
         web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
         web = start(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"], env, web_log

@@ -23,10 +23,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["create", "rotate", "list"])
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="With create: do nothing when an active key exists already (for scripts).",
+        )
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args, action: str, if_missing: bool = False, **options):
         try:
-            if action == "create":
+            if action == "create" and if_missing and any(e.key.active for e in signing_keys()):
+                self.stdout.write("An active signing key exists already; nothing to do.")
+            elif action == "create":
                 key = signing_key_create()
                 self.stdout.write(
                     self.style.SUCCESS(f"Created signing key {verification_method_id(key.kid)}")

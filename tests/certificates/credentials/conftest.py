@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from certificates.credentials.contexts import CONTEXT_DIR
 from certificates.credentials.services import portable_credential_of
@@ -22,14 +21,6 @@ ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(__file__).resolve().parent / "data"
 NODE_VERIFIER = Path(__file__).resolve().parent / "verify_data_integrity.mjs"
 NODE_PACKAGE = ROOT / "node_modules" / "@digitalbazaar" / "eddsa-rdfc-2022-cryptosuite"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Signed status lists are cached: every test starts from an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

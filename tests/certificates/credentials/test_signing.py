@@ -52,6 +52,14 @@ def test_create_writes_the_private_key_to_an_owner_only_file_and_only_the_public
 
 
 @pytest.mark.django_db
+def test_create_if_missing_makes_the_first_key_once_for_deploy_scripts(keyring_file):
+    run("create", "--if-missing")
+    first = SigningKey.objects.get()
+    assert "nothing to do" in run("create", "--if-missing")
+    assert list(SigningKey.objects.all()) == [first]
+
+
+@pytest.mark.django_db
 def test_rotate_retires_the_old_key_which_stays_published_and_listed(keyring_file, client):
     run("create")
     old = SigningKey.objects.get()

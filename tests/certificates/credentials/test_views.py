@@ -31,7 +31,10 @@ def test_the_status_list_is_served_in_constant_queries_and_rebuilt_on_revocation
     first = client.get(url).content
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).content == first  # from the cache
-    assert len(queries) == 2
+    # The cache may live in the database (tests and the embedded default): its reads aside,
+    # the list row and the key ids that name the cached document.
+    outside_cache = [q for q in queries if '"cem_cache"' not in q["sql"]]
+    assert len(outside_cache) == 2
     certificate_revoke(actor=issued["trainer"], certificate=issued["certificates"][1], reason="x")
     rebuilt = json.loads(client.get(url).content)
     assert (
