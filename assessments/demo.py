@@ -14,6 +14,7 @@ from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response, Wave
 from assessments.questionnaires.services import QUESTIONNAIRE_CONSENT_VERSION
 from courses.models import Cohort, CoursePage, Enrollment
+from lms.research_codes import research_codes_of
 
 EXAMPLE_INSTRUMENT = Path(__file__).resolve().parent / "instruments" / "ejemplo_tolerancia.json"
 # Mean drop of the latent tolerance score (1-5 scale) between entry and exit, per site.
@@ -43,7 +44,8 @@ def seed_questionnaires(*, course: CoursePage) -> None:
         .select_related("activist__profile", "cohort__cem__site")
         .order_by("pk")
     )
-    done = set(Response.objects.values_list("participant_code", "cohort_id", "wave"))
+    done = set(Response.objects.values_list("research_code", "cohort_id", "wave"))
+    codes = research_codes_of([e.activist.profile for e in enrollments], create=True)
     consents, responses = [], []
     now = timezone.now()
     for enrollment in enrollments:
@@ -58,7 +60,8 @@ def seed_questionnaires(*, course: CoursePage) -> None:
         waves = [Wave.PRE]
         if enrollment.cohort.status == Cohort.Status.CLOSED and rng.random() > 0.1:
             waves.append(Wave.POST)
-        if all((profile.participant_code, enrollment.cohort_id, w) in done for w in waves):
+        code = codes[profile.pk]
+        if all((code, enrollment.cohort_id, w) in done for w in waves):
             continue
         consents.append(
             ResearchConsent(
@@ -83,7 +86,7 @@ def seed_questionnaires(*, course: CoursePage) -> None:
                 answers[item.code] = 6 - value if item.reverse else value
             responses.append(
                 Response(
-                    participant_code=profile.participant_code,
+                    research_code=code,
                     instrument=instrument,
                     cohort=enrollment.cohort,
                     site=enrollment.cohort.cem.site,

@@ -175,17 +175,18 @@ class ResearchConsent(models.Model):
 
 
 class Response(models.Model):
-    """One participant's answers to one wave, stored under the pseudonymous participant code.
+    """One participant's answers to one wave, stored under her research code.
 
-    No foreign key leads from a response to a person: the code links to a profile only through
-    lms.ParticipantProfile, which analysts never receive. Site, cohort, sex and generation are
+    No foreign key leads from a response to a person, and the research code is not the
+    participant code printed on rosters: it links to a profile only through
+    lms.ResearchIdentity, read by lms.research_codes alone. Site, cohort, sex and generation are
     copied at submission so that analysis needs no identifying join."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    participant_code = models.CharField(_("participant code"), max_length=12, db_index=True)
+    research_code = models.CharField(_("research code"), max_length=16, db_index=True)
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
     cohort = models.ForeignKey(
         "courses.Cohort", on_delete=models.PROTECT, related_name="questionnaire_responses"
@@ -209,13 +210,13 @@ class Response(models.Model):
         verbose_name_plural = _("questionnaire responses")
         constraints = [
             models.UniqueConstraint(
-                fields=["participant_code", "cohort", "wave"], name="one_response_per_wave"
+                fields=["research_code", "cohort", "wave"], name="one_response_per_wave"
             )
         ]
         indexes = [models.Index(fields=["instrument", "wave", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.participant_code} · {self.get_wave_display()}"
+        return f"{self.research_code} · {self.get_wave_display()}"
 
     def clean(self) -> None:
         if self.status == self.Status.SUBMITTED and not self.submitted_at:

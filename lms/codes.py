@@ -14,3 +14,9 @@ def readable_code(*, groups: int, group_size: int = 4) -> str:
 def participant_code_generate() -> str:
     """Eight symbols (≈ 38 bits) in two groups: short enough to read aloud, hard to guess."""
     return readable_code(groups=2)
+
+
+def research_code_generate() -> str:
+    """Twelve symbols (≈ 57 bits) in three groups, so that it is never mistaken for a
+    participant code (two groups) and cannot be guessed from one."""
+    return readable_code(groups=3)

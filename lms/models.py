@@ -121,6 +121,37 @@ class ParticipantProfile(models.Model):
             raise ValidationError({"cem": _("The CEM does not belong to the chosen site.")})
 
 
+def _new_research_code() -> str:
+    from lms.codes import research_code_generate
+
+    return research_code_generate()
+
+
+class ResearchIdentity(models.Model):
+    """The research code of one participant: the only key of her questionnaire answers.
+
+    The participant (roster) code is printed beside names on sign-in sheets, actas and
+    certificates; the research code never is. Only :mod:`lms.research_codes` reads this table,
+    for the services that write answers, pair waves and answer data-rights requests. It has no
+    admin, no audit entry and no page: an entry that named the person beside the code would
+    undo the separation. Deleting the row dissociates the person's answers for good."""
+
+    profile = models.OneToOneField(
+        ParticipantProfile, on_delete=models.CASCADE, related_name="research_identity"
+    )
+    research_code = models.CharField(
+        _("research code"), max_length=16, unique=True, default=_new_research_code, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("research identity")
+        verbose_name_plural = _("research identities")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
 def generation_band(birth_year: int | None, *, on: date | None = None) -> str:
     """The research's generation band from the age reached in the given (or current) year."""
     if not birth_year:

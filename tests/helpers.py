@@ -65,7 +65,7 @@ def submit_response(
     from assessments.models import Response
 
     return Response.objects.create(
-        participant_code=code,
+        research_code=code,
         instrument=instrument,
         cohort=cohort,
         site=cohort.cem.site,
@@ -141,6 +141,7 @@ def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
     submitted pre/post responses. Returns instrument, key, cohorts and enrollments."""
     from assessments.instruments.files import instrument_import
     from assessments.instruments.scoring import ScoringKey
+    from lms.research_codes import research_code_of
     from tests.factories import CEMFactory, CohortFactory, EnrollmentFactory, site
 
     instrument = instrument_import(EXAMPLE_INSTRUMENT.read_bytes())
@@ -156,7 +157,7 @@ def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
         for i, (pre, post) in enumerate(rows):
             enrollment = EnrollmentFactory(cohort=cohort)
             made["enrollments"][name].append(enrollment)
-            code = enrollment.activist.profile.participant_code
+            code = research_code_of(enrollment.activist.profile)
             sex = "M" if i % 2 == 0 else "F"
             common = {"instrument": instrument, "key": key, "code": code, "cohort": cohort}
             submit_response(**common, wave="pre", answers=answers_from(pre, codes), sex=sex)

@@ -8,8 +8,9 @@ Two UTF-8 CSV files (with a byte-order mark so that Excel shows accents), built 
   identifier status, reverse coding, subscale, instrument version, missing codes).
 
 No direct identifier ever leaves: no names, usernames, e-mails, birth years or CEM names. The
-participant code is a pseudonym; only ``lms.ParticipantProfile`` links it to a person, and
-that table is never exported. Every export is written to the audit log.
+research code is a pseudonym that appears on no roster, sign-in sheet, acta or certificate (those
+print the participant code); only ``lms.research_codes`` links it to a person, and that mapping
+is never exported. Every export is written to the audit log.
 """
 
 from __future__ import annotations
@@ -107,10 +108,10 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
         form = _form_name(instrument)
         variables = [
             Variable(
-                "participant_code",
+                "research_code",
                 METADATA_FORM,
                 "text",
-                _("Participant code (pseudonym)"),
+                _("Research code (pseudonym)"),
                 identifier="pseudonym",
                 note=_("Links the two waves; no direct identifier is exported."),
             ),
@@ -218,9 +219,9 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
     variables = export_variables(instrument, items)
     rows = (
         responses.filter(instrument=instrument, status=Response.Status.SUBMITTED)
-        .order_by("cohort_id", "participant_code", "-wave")
+        .order_by("cohort_id", "research_code", "-wave")
         .values_list(
-            "participant_code",
+            "research_code",
             "cohort_id",
             "cohort__name",
             "site__slug",

@@ -121,7 +121,7 @@ def analytics_cohorts(user: User, *, instrument: Instrument) -> QuerySet[Cohort]
 # --------------------------------------------------------------------------------------
 
 RESPONSE_FIELDS = (
-    "participant_code",
+    "research_code",
     "cohort_id",
     "site_id",
     "wave",
@@ -133,7 +133,7 @@ RESPONSE_FIELDS = (
 
 @dataclass(frozen=True)
 class PairedData:
-    """Pre and post answers aligned by participant: one row per (participant code, cohort).
+    """Pre and post answers aligned by participant: one row per (research code, cohort).
 
     ``pre`` / ``post`` hold the raw answers of every scored item of the key (NaN = not
     answered, or no response in that wave). Sex and generation come from the entry (pre)

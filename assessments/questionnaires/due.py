@@ -14,11 +14,11 @@ from assessments.models import ResearchConsent, Response, Wave
 from assessments.questionnaires.services import QUESTIONNAIRE_CONSENT_VERSION
 from assessments.questionnaires.windows import (
     WaveState,
-    participant_code_of,
     questionnaire_waves,
     research_consent_of,
 )
 from courses.models import Enrollment
+from lms.research_codes import research_codes_of_people
 
 WAVE_TITLES: dict[str, Promise] = {
     Wave.PRE: _("Entry questionnaire"),
@@ -108,17 +108,17 @@ def questionnaires_for_many(
     *,
     today: dt.date | None = None,
 ) -> dict[int, list[QuestionnaireStatus]]:
-    """:func:`questionnaires_for` of one activist's enrollments in two queries, whatever their
+    """:func:`questionnaires_for` of one activist's enrollments in three queries, whatever their
     number. `deliveries_by_cohort` holds each cohort's non-cancelled deliveries in date order."""
     today = today or timezone.localdate()
     active = [e for e in enrollments if e.status != Enrollment.Status.WITHDRAWN]
     consents = {c.enrollment_id: c for c in ResearchConsent.objects.filter(enrollment__in=active)}
+    codes = research_codes_of_people({e.activist_id for e in active})
     responses: dict[tuple[str, int], dict[str, Response]] = {}
-    codes = {participant_code_of(e) for e in active}
     for response in Response.objects.filter(
-        participant_code__in=codes, cohort_id__in=[e.cohort_id for e in active]
+        research_code__in=set(codes.values()), cohort_id__in=[e.cohort_id for e in active]
     ):
-        responses.setdefault((response.participant_code, response.cohort_id), {})[response.wave] = (
+        responses.setdefault((response.research_code, response.cohort_id), {})[response.wave] = (
             response
         )
     result: dict[int, list[QuestionnaireStatus]] = {e.pk: [] for e in enrollments}
@@ -129,7 +129,7 @@ def questionnaires_for_many(
             deliveries=[
                 (d.scheduled_at, d.status) for d in deliveries_by_cohort[enrollment.cohort_id]
             ],
-            responses=responses.get((participant_code_of(enrollment), enrollment.cohort_id), {}),
+            responses=responses.get((codes.get(enrollment.activist_id), enrollment.cohort_id), {}),
         )
         result[enrollment.pk] = [
             QuestionnaireStatus(state=state, consent=consents.get(enrollment.pk), today=today)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response
-from assessments.questionnaires.windows import WaveState, participant_code_of, questionnaire_waves
+from assessments.questionnaires.windows import WaveState, questionnaire_waves
 from courses.models import Enrollment
 from lms.audit import audit_record, model_snapshot
 from lms.models import AuditLogEntry
+from lms.research_codes import research_code_of
 
 QUESTIONNAIRE_CONSENT_VERSION = "2026-1"
 
@@ -96,10 +97,11 @@ def _response_for(enrollment: Enrollment, state: WaveState) -> Response:
     if state.response is not None:
         return Response.objects.select_for_update().get(pk=state.response.pk)
     profile = enrollment.activist.profile
+    code = research_code_of(profile)
     try:
         with transaction.atomic():
             return Response.objects.create(
-                participant_code=participant_code_of(enrollment),
+                research_code=code,
                 instrument=state.instrument,
                 cohort=enrollment.cohort,
                 site_id=enrollment.cohort.cem.site_id,
@@ -109,7 +111,7 @@ def _response_for(enrollment: Enrollment, state: WaveState) -> Response:
             )
     except IntegrityError:  # a concurrent request created it first
         return Response.objects.select_for_update().get(
-            participant_code=profile.participant_code, cohort=enrollment.cohort, wave=state.wave
+            research_code=code, cohort=enrollment.cohort, wave=state.wave
         )
 
 

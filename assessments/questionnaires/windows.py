@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Instrument, ResearchConsent, Response, Wave
 from courses.models import Enrollment, SessionDelivery
+from lms.research_codes import research_codes_of_people
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,15 @@ class WaveState:
         return self.is_open and self.instrument is not None and not self.submitted
 
 
-def participant_code_of(enrollment: Enrollment) -> str:
-    return enrollment.activist.profile.participant_code
+def responses_of(enrollment: Enrollment) -> dict[str, Response]:
+    """The enrollment's responses by wave (none while its activist has no research code)."""
+    code = research_codes_of_people([enrollment.activist_id]).get(enrollment.activist_id)
+    if code is None:
+        return {}
+    return {
+        r.wave: r
+        for r in Response.objects.filter(research_code=code, cohort_id=enrollment.cohort_id)
+    }
 
 
 def questionnaire_waves(
@@ -55,12 +63,7 @@ def questionnaire_waves(
     held = [timezone.localdate(at) for at, status in deliveries if status == "held"]
     active = enrollment.status != Enrollment.Status.WITHDRAWN
     if responses is None:
-        responses = {
-            r.wave: r
-            for r in Response.objects.filter(
-                participant_code=participant_code_of(enrollment), cohort_id=enrollment.cohort_id
-            )
-        }
+        responses = responses_of(enrollment)
 
     pre_closes = held[0] + dt.timedelta(days=course.pre_wave_grace_days) if held else None
     pre_open = (

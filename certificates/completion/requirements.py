@@ -18,6 +18,7 @@ from assessments.models import ResearchConsent, Response, Wave
 from certificates.completion.inputs import CompletionInputs
 from courses.models import AttendanceRecord, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary
+from lms.research_codes import research_codes_of_people
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,30 +266,9 @@ class QuestionnairesCheck(Check):
 
 @dataclass(frozen=True)
 class _Questionnaires:
-    codes: dict[int, str]  # enrollment id → participant code
-    submitted: set[tuple[int, str, str]]  # (cohort id, participant code, wave)
+    codes: dict[int, str]  # activist id → research code
+    submitted: set[tuple[int, str, str]]  # (cohort id, research code, wave)
     consents: dict[int, ResearchConsent]  # enrollment id → decision
-
-
-def _participant_codes(enrollments: list[Enrollment]) -> dict[int, str]:
-    """From what the caller loaded (an annotation, or the activist's profile), else one query."""
-    codes, missing = {}, []
-    for enrollment in enrollments:
-        code = getattr(enrollment, "participant_code", None)
-        activist = enrollment._state.fields_cache.get("activist")
-        if code is None and activist is not None and "profile" in activist._state.fields_cache:
-            code = getattr(activist.profile, "participant_code", None)
-        if code is None:
-            missing.append(enrollment.pk)
-        else:
-            codes[enrollment.pk] = code
-    if missing:
-        codes.update(
-            Enrollment.objects.filter(pk__in=missing).values_list(
-                "pk", "activist__profile__participant_code"
-            )
-        )
-    return codes
 
 
 class Questionnaires(Requirement):
@@ -301,18 +281,18 @@ class Questionnaires(Requirement):
         ids = [e.pk for e in inputs.enrollments]
         consents = ResearchConsent.objects.filter(enrollment_id__in=ids)
         return _Questionnaires(
-            codes=_participant_codes(inputs.enrollments),
+            codes=research_codes_of_people({e.activist_id for e in inputs.enrollments}),
             submitted=set(
                 Response.objects.filter(
                     cohort_id__in=list(inputs.cohorts), status=Response.Status.SUBMITTED
-                ).values_list("cohort_id", "participant_code", "wave")
+                ).values_list("cohort_id", "research_code", "wave")
             ),
             consents={consent.enrollment_id: consent for consent in consents},
         )
 
     def check(self, enrollment, inputs, loaded: _Questionnaires) -> QuestionnairesCheck:
         course = inputs.course_of(enrollment)
-        code = loaded.codes.get(enrollment.pk)
+        code = loaded.codes.get(enrollment.activist_id)
         entry = (enrollment.cohort_id, code, Wave.PRE) in loaded.submitted
         exit_ = (enrollment.cohort_id, code, Wave.POST) in loaded.submitted
         consent = loaded.consents.get(enrollment.pk)

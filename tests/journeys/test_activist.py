@@ -55,13 +55,14 @@ def test_activist_answers_the_entry_questionnaire_and_downloads_her_certificate(
     assert page.locator(".messages .msg-success").count() == 1
 
     [(code,)] = j.site.query(
-        "SELECT p.participant_code FROM lms_participantprofile p"
+        "SELECT i.research_code FROM lms_researchidentity i"
+        " JOIN lms_participantprofile p ON p.id = i.profile_id"
         " JOIN auth_user u ON u.id = p.user_id WHERE u.username = 'activista'"
     )
     [(status, answers)] = j.site.query(
         "SELECT r.status, r.answers FROM assessments_response r"
         " JOIN courses_cohort c ON c.id = r.cohort_id"
-        " WHERE r.participant_code = ? AND r.wave = 'pre' AND c.name = ?",
+        " WHERE r.research_code = ? AND r.wave = 'pre' AND c.name = ?",
         (code, RUNNING_COHORT),
     )
     answers = json.loads(answers)

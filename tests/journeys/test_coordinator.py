@@ -44,11 +44,13 @@ def test_coordinator_groups_the_analytics_by_site_and_exports_the_responses(jour
     text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
     assert rows
-    assert "participant_code" in rows[0]
-    assert all(row["participant_code"] for row in rows)
+    assert "research_code" in rows[0] and "participant_code" not in rows[0]
+    assert all(row["research_code"] for row in rows)
 
     names = j.site.query("SELECT username, first_name, last_name FROM auth_user")
     cells = {cell.strip() for row in rows for cell in row.values() if cell}
+    roster = j.site.query("SELECT participant_code FROM lms_participantprofile")
+    assert not {code for (code,) in roster} & cells, "a participant (roster) code in the export"
     for username, first, last in names:
         assert username not in cells, f"user name {username!r} in the export"
         if first and last:

@@ -19,6 +19,7 @@ from courses.models import Cohort, Enrollment, SessionDelivery
 from lms import access
 from lms.audit import audit_record
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import (
     CEMFactory,
@@ -108,7 +109,7 @@ def one_site(course, session, instrument, slug: str, label: str) -> dict:
         "response": submit_response(
             instrument=instrument,
             cohort=cohort,
-            code=enrollment.activist.profile.participant_code,
+            code=research_code_of(enrollment.activist.profile),
             wave="pre",
             answers={},
         ),

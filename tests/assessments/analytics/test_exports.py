@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from assessments.analytics.exports import DICTIONARY_COLUMNS, PREFER_NOT_TO_ANSWER
 from assessments.models import Response
-from lms.models import AuditLogEntry
+from lms.models import AuditLogEntry, ParticipantProfile
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import UserFactory, person, site
 from tests.helpers import TOLERANCE, submit_response
@@ -33,11 +34,16 @@ def download(client, user, name: str, **params):
 
 
 def personal_strings() -> set[str]:
-    """Everything that would identify a person: names, usernames, e-mails."""
-    found = set()
+    """Everything that would identify a person: names, usernames, e-mails, and the participant
+    codes that rosters, sign-in sheets and actas print beside the names."""
+    found = set(ParticipantProfile.objects.values_list("participant_code", flat=True))
     for user in User.objects.all():
         found |= {user.username, user.email, user.get_full_name()}
     return {s for s in found if s}
+
+
+def research_code(enrollment) -> str:
+    return research_code_of(enrollment.activist.profile)
 
 
 def test_responses_export_is_deidentified_one_row_per_participant_per_wave(
@@ -53,12 +59,12 @@ def test_responses_export_is_deidentified_one_row_per_participant_per_wave(
         == submitted.count()
         == sum(1 + (post is not None) for rows_ in TOLERANCE.values() for _pre, post in rows_)
     )
-    keys = {(r["participant_code"], r["cohort_id"], r["wave"]) for r in rows}
+    keys = {(r["research_code"], r["cohort_id"], r["wave"]) for r in rows}
     assert len(keys) == len(rows)
 
     header = list(rows[0])
     assert header[:7] == [
-        "participant_code",
+        "research_code",
         "cohort_id",
         "cohort_name",
         "site",
@@ -83,14 +89,14 @@ def test_responses_export_is_deidentified_one_row_per_participant_per_wave(
 
     # Raw numeric codes: prefer-not-to-answer is -9, unanswered is empty.
     norte = dataset["enrollments"]["norte"]
-    by_key = {(r["participant_code"], r["wave"]): r for r in rows}
-    sixth = by_key[(norte[5].activist.profile.participant_code, "pre")]
+    by_key = {(r["research_code"], r["wave"]): r for r in rows}
+    sixth = by_key[(research_code(norte[5]), "pre")]
     assert sixth["tol_05"] == str(PREFER_NOT_TO_ANSWER)
     assert sixth["tol_03"] == "1"  # raw, not reverse-coded
-    short = by_key[(norte[7].activist.profile.participant_code, "post")]
+    short = by_key[(research_code(norte[7]), "post")]
     assert short["tol_04"] == "" and short["tol_05"] == "" and short["tol_01"] == "2"
     assert short["score_tolerancia"] == ""  # 3 of 5 answered: no score
-    first = by_key[(norte[0].activist.profile.participant_code, "pre")]
+    first = by_key[(research_code(norte[0]), "pre")]
     # (4 + 5 + (6 - 2) + 4 + 5) / 5 = 4.4
     assert float(first["score_tolerancia"]) == pytest.approx(4.4)
     assert first["instrument_version"] == "1.0"
@@ -114,7 +120,7 @@ def test_only_submitted_responses_are_exported(client, dataset, national_coordin
             client, national_coordinator, "export_responses", instrument=dataset["instrument"].pk
         )
     )
-    assert "DRAF-T000" not in {r["participant_code"] for r in rows}
+    assert "DRAF-T000" not in {r["research_code"] for r in rows}
 
 
 def test_site_coordinator_exports_only_their_site(client, dataset, site_coordinator):
@@ -122,8 +128,8 @@ def test_site_coordinator_exports_only_their_site(client, dataset, site_coordina
     rows = parse(download(client, site_coordinator, "export_responses", instrument=instrument.pk))
     assert {r["site"] for r in rows} == {"villa-maria-del-triunfo"}
     assert {r["cohort_name"] for r in rows} == {"Grupo Norte", "Grupo Sur"}
-    misti_codes = {e.activist.profile.participant_code for e in dataset["enrollments"]["misti"]}
-    assert not misti_codes & {r["participant_code"] for r in rows}
+    misti_codes = {research_code(e) for e in dataset["enrollments"]["misti"]}
+    assert not misti_codes & {r["research_code"] for r in rows}
     # Another site's cohort cannot be asked for.
     client.force_login(site_coordinator)
     response = client.get(
@@ -170,7 +176,7 @@ def test_dictionary_describes_every_exported_variable(client, dataset, national_
     assert "-9" in tol_01["missing_codes"]
     assert by_name["tol_03"]["reverse_coded"] == "yes"
     assert by_name["fil_01"]["subscale"] == ""
-    assert by_name["participant_code"]["identifier"] == "pseudonym"
+    assert by_name["research_code"]["identifier"] == "pseudonym"
     assert {d["identifier"] for d in dictionary} == {"pseudonym", "no"}
     assert by_name["score_tolerancia"]["type"] == "number"
     assert by_name["sex"]["choices"].startswith("F, ")

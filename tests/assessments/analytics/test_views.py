@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from scipy import stats
 
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import EnrollmentFactory, UserFactory, person
 from tests.helpers import TOL, TOLERANCE, answers_from, build_dataset, submit_response
@@ -350,7 +351,7 @@ def test_query_count_does_not_grow_with_participants(client, course, national_co
     cohort = small["cohorts"]["a"]
     codes = list(small["instrument"].items.values_list("code", flat=True))
     for pre, post in _pairs(24):
-        code = EnrollmentFactory(cohort=cohort).activist.profile.participant_code
+        code = research_code_of(EnrollmentFactory(cohort=cohort).activist.profile)
         common = {"instrument": small["instrument"], "key": small["key"], "code": code}
         submit_response(**common, cohort=cohort, wave="pre", answers=answers_from(pre, codes))
         submit_response(**common, cohort=cohort, wave="post", answers=answers_from(post, codes))

@@ -13,6 +13,7 @@ from assessments.questionnaires.services import (
     response_submit,
 )
 from assessments.questionnaires.windows import questionnaire_waves
+from lms.research_codes import research_code_of
 from tests.factories import SessionDeliveryFactory
 
 
@@ -74,7 +75,8 @@ def test_submission_is_pseudonymous_scored_and_idempotent(enrollment, instrument
         enrollment=enrollment, wave="pre", answers=all_answers(instrument), submission_key=key
     )
     assert new is True
-    assert response.participant_code == enrollment.activist.profile.participant_code
+    assert response.research_code == research_code_of(enrollment.activist.profile)
+    assert response.research_code != enrollment.activist.profile.participant_code
     assert response.status == "submitted" and response.scores["tolerancia"] is not None
     assert response.scoring_key_version == "ejemplo-tolerancia@1.0"
     again, new = response_submit(

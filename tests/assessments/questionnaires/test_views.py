@@ -23,6 +23,7 @@ from assessments.questionnaires.services import (
     response_submit,
 )
 from courses.models import Enrollment
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import EnrollmentFactory, SessionDeliveryFactory, person, site
 from tests.helpers import EXAMPLE_INSTRUMENT
@@ -320,7 +321,7 @@ def test_submitting_stores_one_pseudonymous_response_and_shows_thanks(
 
     stored = Response.objects.get()
     assert stored.status == Response.Status.SUBMITTED and stored.submitted_at
-    assert stored.participant_code == enrollment.activist.profile.participant_code
+    assert stored.research_code == research_code_of(enrollment.activist.profile)
     assert stored.wave == "pre" and stored.cohort_id == enrollment.cohort_id
     assert stored.submission_key == key
     assert stored.answers["tol_01"] == 4 and stored.answers["tol_05"] is None
@@ -425,8 +426,10 @@ def test_the_page_never_shows_someone_elses_answers(
     response_draft_save(enrollment=other, wave="pre", answers=dict.fromkeys(codes(instrument), 5))
     page = activist_client.get(url("answer", enrollment))
     assert checked(parse(page)) == {}
-    assert other.activist.profile.participant_code not in page.content.decode()
-    assert enrollment.activist.profile.participant_code not in page.content.decode()
+    body = page.content.decode()
+    for someone in (other, enrollment):
+        assert someone.activist.profile.participant_code not in body
+        assert research_code_of(someone.activist.profile) not in body
 
 
 # Closed and not yet open -----------------------------------------------------------------

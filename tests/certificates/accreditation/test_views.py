@@ -18,6 +18,7 @@ from certificates.issuance.services import certificate_revoke, certificates_issu
 from certificates.models import Certificate
 from courses.services.attendance import attendance_sheet_save
 from lms.models import AuditLogEntry
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import (
     CEMFactory,
@@ -44,7 +45,7 @@ def submit(enrollment, instrument, wave: str) -> Response:
     return submit_response(
         instrument=instrument,
         cohort=enrollment.cohort,
-        code=enrollment.activist.profile.participant_code,
+        code=research_code_of(enrollment.activist.profile),
         wave=wave,
         answers={SECRET_ITEM: 4, "nor_01": 2},
         scores={"tolerancia": SECRET_SCORE},

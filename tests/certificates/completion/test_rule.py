@@ -16,6 +16,7 @@ from certificates.completion.rule import COMPLETION, CompletionRule, cohort_comp
 from certificates.issuance.selectors import cohort_eligibility
 from courses.models import Enrollment
 from courses.services.delivery import enrollment_set_status
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import (
     CohortFactory,
@@ -61,7 +62,7 @@ def submit_entry(enrollment, instrument):
     submit_response(
         instrument=instrument,
         cohort=enrollment.cohort,
-        code=enrollment.activist.profile.participant_code,
+        code=research_code_of(enrollment.activist.profile),
         wave="pre",
         answers={},
     )

@@ -19,6 +19,7 @@ from certificates.issuance.selectors import cohort_eligibility
 from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
 from courses.models import Cohort, CoursePage, Enrollment
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import (
     CEMFactory,
@@ -80,7 +81,7 @@ def submit(world, enrollment, wave: str, value: int) -> Response:
         instrument=world.instrument,
         key=world.key,
         cohort=enrollment.cohort,
-        code=enrollment.activist.profile.participant_code,
+        code=research_code_of(enrollment.activist.profile),
         wave=wave,
         answers=dict.fromkeys(world.codes, value),
     )
