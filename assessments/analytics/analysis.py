@@ -19,8 +19,9 @@ Recipe (project domain notes):
 6. Reliable Change Index (Jacobson & Truax 1991) with the direction of improvement given by
    the instrument (``desired_change``).
 7. Holm step-down adjustment of the t-test p-values across the groups shown (:func:`holm`).
-8. Small-cell suppression: any group with fewer than :data:`MIN_CELL` complete pairs is
-   reported as suppressed, with every number set to ``None``.
+8. Small-cell suppression (:mod:`assessments.analytics.suppression`): any group with fewer
+   than :data:`MIN_CELL` complete pairs is reported as suppressed, with every number set to
+   ``None``, and a lone hidden group hides the smallest visible one too.
 9. Per-item percentage agreeing before and after (:func:`item_agreement`).
 
 Conventions: differences are always ``post - pre``; percentages are on a 0-100 scale;
@@ -54,6 +55,7 @@ from assessments.analytics.statistics import (
     reverse_code,
     subscale_scores,
 )
+from assessments.analytics.suppression import suppressed_cells
 
 __all__ = [
     "CONFIDENCE",
@@ -210,22 +212,22 @@ def analyse_groups(
 
 
 def _suppress_complement(results: dict[str, GroupResult]) -> None:
-    """Complementary suppression: when exactly one group is hidden, the total minus the other
-    groups would reveal it, so the smallest visible group is hidden too."""
-    hidden = [name for name, res in results.items() if res.suppressed]
-    visible = [name for name, res in results.items() if not res.suppressed]
-    if len(hidden) != 1 or not visible:
-        return
-    smallest = min(visible, key=lambda name: (results[name].change.n_pairs, name))
-    res = results[smallest]
-    results[smallest] = GroupResult(
-        name=smallest,
-        change=_suppressed_change(),
-        alpha_pre=_suppress_reliability(res.alpha_pre, True),
-        alpha_post=_suppress_reliability(res.alpha_post, True),
-        excluded_pre=None,
-        excluded_post=None,
-    )
+    """Complementary suppression (:func:`suppressed_cells`): when exactly one group is hidden,
+    the total minus the other groups would reveal it, so the smallest visible group is hidden
+    too."""
+    sizes = {name: res.change.n_pairs for name, res in results.items()}
+    for name in suppressed_cells(sizes):
+        res = results[name]
+        if res.suppressed:
+            continue
+        results[name] = GroupResult(
+            name=name,
+            change=_suppressed_change(),
+            alpha_pre=_suppress_reliability(res.alpha_pre, True),
+            alpha_post=_suppress_reliability(res.alpha_post, True),
+            excluded_pre=None,
+            excluded_post=None,
+        )
 
 
 # --------------------------------------------------------------------------------------

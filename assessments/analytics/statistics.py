@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-#: Smallest number of people a published cell may describe.
-MIN_CELL = 5
+from assessments.analytics.suppression import MIN_CELL
+
 #: Default share of a subscale's items that must be answered for a score.
 MIN_SHARE = 0.8
 #: Confidence level of the interval around the mean difference.
