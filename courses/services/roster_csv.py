@@ -1,5 +1,6 @@
 """Reading a roster CSV: its encoding and separator, the columns, and every row checked on its
-own (the checks against the cohort come after, in :mod:`courses.services.roster_import`).
+own (the checks against the cohort or validation round come after, in
+:mod:`courses.services.roster_import`).
 
 Nothing here writes: the reader collects every problem with its spreadsheet row and column.
 The columns are described in the README ("Importing a cohort's roster").
@@ -10,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -19,7 +21,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Cohort, Enrollment
+from courses.models import Enrollment
 from lms.models import CEM, ParticipantProfile
 
 MAX_ROWS = 1000
@@ -139,24 +141,26 @@ def _delimiter(text: str) -> str:
 
 
 class RosterReader:
-    """Validates a decoded roster against a cohort, collecting problems."""
+    """Validates a decoded roster whose people belong to `cems` (the CEMs of a cohort's site,
+    or of a validation round), collecting problems. `place` names them in messages."""
 
-    def __init__(self, cohort: Cohort, text: str):
-        self.cohort = cohort
+    def __init__(self, text: str, *, cems: Iterable[CEM], place: str):
+        self.place = place
         self.text = text
         self.problems: list[RosterProblem] = []
         self.ignored: list[str] = []
         self.headers: dict[str, tuple[int, str]] = {}  # canonical → (index, header as written)
         self.row_count = 0
         self.today = timezone.localdate()
-        self.cems = self._cem_lookup()
+        self.cems = self._cem_lookup(cems)
 
     def problem(self, row: int | None, column: str, message: str, code: str) -> None:
         self.problems.append(RosterProblem(row=row, column=column, message=message, code=code))
 
-    def _cem_lookup(self) -> dict[str, CEM]:
+    @staticmethod
+    def _cem_lookup(cems: Iterable[CEM]) -> dict[str, CEM]:
         lookup: dict[str, CEM] = {}
-        for cem in CEM.objects.filter(site_id=self.cohort.cem.site_id):
+        for cem in cems:
             name = fold(cem.name)
             lookup[name] = cem
             lookup.setdefault(name.removeprefix("cem "), cem)
@@ -286,7 +290,7 @@ class RosterReader:
                     _("Unknown CEM “%(value)s”: it must be one of the CEMs of %(site)s: %(names)s.")
                     % {
                         "value": cem_text,
-                        "site": self.cohort.cem.site.name,
+                        "site": self.place,
                         "names": ", ".join(sorted({c.name for c in self.cems.values()}, key=fold)),
                     },
                     "unknown_cem",

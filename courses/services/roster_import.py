@@ -6,10 +6,14 @@ unknown CEM, the same person twice, someone already enrolled, too many people fo
 cohort…) is reported per row and nothing is saved. A good file creates the people who are new
 (user without a password, activist role, participant profile) and enrolls everybody through
 `enrollment_create`, in one transaction. The columns are described in the README.
+
+The steps every roster shares (:func:`roster_read`, :func:`roster_match_people`,
+:func:`roster_people_save`) serve the validation rounds' participant import as well.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, Group, User
@@ -27,7 +31,7 @@ from courses.services.roster_csv import (
     decode_roster,
     person_key,
 )
-from lms.models import ParticipantProfile
+from lms.models import CEM, ParticipantProfile
 from lms.roles import Role
 
 
@@ -56,18 +60,51 @@ def _username_base(first_name: str, last_name: str) -> str:
     return (base or "participante")[:140]
 
 
-def _check_against_cohort(reader: RosterReader, cohort: Cohort, people: list[RosterPerson]) -> None:
-    """Duplicates within the file, people already enrolled, people already registered, places."""
-    columns = {key: written for key, (_index, written) in reader.headers.items()}
-    name_column = columns["nombres"]
+def roster_read(
+    data: bytes, *, cems: Iterable[CEM], place: str
+) -> tuple[RosterReader | None, list[RosterPerson], list[RosterProblem]]:
+    """Decode and read a roster file whose people belong to `cems`: (reader, people, problems).
+    The reader is None when the file could not even be decoded."""
+    if not data.strip():
+        return None, [], [RosterProblem(None, "", _("The file is empty."), "empty")]
+    text = decode_roster(data)
+    if text is None:
+        return (
+            None,
+            [],
+            [
+                RosterProblem(
+                    None,
+                    "",
+                    _(
+                        "Wrong encoding: the file is neither UTF-8 nor Latin-1 text. Save it "
+                        "from the spreadsheet as “CSV UTF-8” and upload it again."
+                    ),
+                    "encoding",
+                )
+            ],
+        )
+    reader = RosterReader(text, cems=cems, place=place)
+    people = reader.read()
+    return reader, people, reader.problems
 
-    enrolled = {
-        person_key(e.activist.first_name, e.activist.last_name, _birth_year_of(e.activist))
-        for e in cohort.enrollments.select_related("activist__profile")
-    }
+
+def roster_match_people(
+    reader: RosterReader,
+    people: list[RosterPerson],
+    *,
+    site_ids: Iterable[int],
+    present: set[tuple[str, str, int]],
+    present_message: str,
+) -> int:
+    """The checks every roster shares, after reading: the same person twice in the file, people
+    `present` already (keys of :func:`person_key`; `present_message` says where, with
+    ``%(name)s``), and people registered at the same CEM of `site_ids` with the same names and
+    birth year, who are reused (`existing_user`). Returns the number of people the file adds."""
+    name_column = reader.headers["nombres"][1]
     registered: dict[tuple, list[User]] = {}
     for profile in ParticipantProfile.objects.filter(
-        cem__site_id=cohort.cem.site_id
+        cem__site_id__in=list(site_ids)
     ).select_related("user"):
         key = (
             *person_key(profile.user.first_name, profile.user.last_name, profile.birth_year),
@@ -89,12 +126,11 @@ def _check_against_cohort(reader: RosterReader, cohort: Cohort, people: list[Ros
             new_people -= 1
             continue
         seen[person.key] = person.row
-        if person.key in enrolled:
+        if person.key in present:
             reader.problem(
                 person.row,
                 name_column,
-                _("%(name)s is already enrolled in this cohort.")
-                % {"name": f"{person.first_name} {person.last_name}"},
+                present_message % {"name": f"{person.first_name} {person.last_name}"},
                 "already_enrolled",
             )
             new_people -= 1
@@ -113,7 +149,22 @@ def _check_against_cohort(reader: RosterReader, cohort: Cohort, people: list[Ros
             )
         elif matches:
             person.existing_user = matches[0]
+    return new_people
 
+
+def _check_against_cohort(reader: RosterReader, cohort: Cohort, people: list[RosterPerson]) -> None:
+    """Duplicates within the file, people already enrolled, people already registered, places."""
+    enrolled = {
+        person_key(e.activist.first_name, e.activist.last_name, _birth_year_of(e.activist))
+        for e in cohort.enrollments.select_related("activist__profile")
+    }
+    new_people = roster_match_people(
+        reader,
+        people,
+        site_ids=[cohort.cem.site_id],
+        present=enrolled,
+        present_message=_("%(name)s is already enrolled in this cohort."),
+    )
     if cohort.status == Cohort.Status.CLOSED:
         reader.problem(
             None, "", _("This cohort is closed and takes no new enrollments."), "cohort_closed"
@@ -189,6 +240,22 @@ def _create_person(person: RosterPerson, username: str, activists: Group) -> Use
     return user
 
 
+def roster_people_save(people: list[RosterPerson]) -> list[tuple[User, bool]]:
+    """Create the people who are new (no password, activist role, a participant profile) and
+    give the reused ones the activist role: (user, created) for each, in order. Call it inside
+    the caller's transaction, after every check has passed."""
+    usernames = _unique_usernames([p for p in people if p.existing_user is None])
+    activists, _created = Group.objects.get_or_create(name=Role.ACTIVIST)
+    saved = []
+    for person in people:
+        if person.existing_user is None:
+            saved.append((_create_person(person, usernames[person.row], activists), True))
+        else:
+            person.existing_user.groups.add(activists)
+            saved.append((person.existing_user, False))
+    return saved
+
+
 @transaction.atomic
 def roster_import(
     *, actor: AbstractBaseUser | None, cohort: Cohort, data: bytes
@@ -200,47 +267,25 @@ def roster_import(
     file twice reports everybody as already enrolled."""
     # One import at a time per cohort: a double submission sees the first one's enrollments.
     cohort = Cohort.objects.select_for_update().select_related("cem__site").get(pk=cohort.pk)
-    if not data.strip():
-        return RosterImportResult(
-            problems=[RosterProblem(None, "", _("The file is empty."), "empty")]
-        )
-    text = decode_roster(data)
-    if text is None:
-        return RosterImportResult(
-            problems=[
-                RosterProblem(
-                    None,
-                    "",
-                    _(
-                        "Wrong encoding: the file is neither UTF-8 nor Latin-1 text. Save it "
-                        "from the spreadsheet as “CSV UTF-8” and upload it again."
-                    ),
-                    "encoding",
-                )
-            ]
-        )
-    reader = RosterReader(cohort, text)
-    people = reader.read()
+    reader, people, problems = roster_read(
+        data, cems=CEM.objects.filter(site_id=cohort.cem.site_id), place=cohort.cem.site.name
+    )
+    if reader is None:
+        return RosterImportResult(problems=problems)
     if reader.headers and reader.row_count:
         _check_against_cohort(reader, cohort, people)
     result = RosterImportResult(problems=reader.problems, ignored_columns=reader.ignored)
     if result.problems:
         return result
 
-    usernames = _unique_usernames([p for p in people if p.existing_user is None])
-    activists, _created = Group.objects.get_or_create(name=Role.ACTIVIST)
     row = None
     try:
         with transaction.atomic():
-            for person in people:
+            people_users = roster_people_save(people)
+            result.created_people = sum(1 for _user, created in people_users if created)
+            result.reused_people = len(people_users) - result.created_people
+            for person, (user, _created) in zip(people, people_users, strict=True):
                 row = person.row
-                user = person.existing_user
-                if user is None:
-                    user = _create_person(person, usernames[person.row], activists)
-                    result.created_people += 1
-                else:
-                    user.groups.add(activists)
-                    result.reused_people += 1
                 result.enrollments.append(
                     enrollment_create(
                         actor=actor,
