@@ -9,49 +9,30 @@ The acta is a formal record produced in Spanish whatever the language of the int
 fixed phrases live here (as in :mod:`certificates.documents.certificate`), not in the gettext
 catalogue; the completion rule comes already stated, in Spanish, by the rule itself
 (:mod:`certificates.completion`). It shares the certificate's toolkit
-(:mod:`certificates.pdf`): fonts, colours, dates, file names. A4 portrait; the tables run
-over as many pages as needed and repeat their header row on each page.
+(:mod:`certificates.pdf`): fonts, colours, dates, file names, and the layout of the A4
+records (:mod:`certificates.pdf.document`); the tables run over as many pages as needed and
+repeat their header row on each page.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import LongTable, Paragraph, Spacer, Table
 
-from certificates.pdf.base import ACCENT, INK, MUTED, PdfRenderer
+from certificates.pdf.document import DocumentInfo, DocumentPdfRenderer
+from certificates.pdf.document import text as _text
 from certificates.pdf.filenames import filename_part, safe_filename
-from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR
 from certificates.pdf.text import format_date, format_timestamp
 
 __all__ = ["ActaActivist", "ActaContent", "ActaPdfRenderer", "ActaSession", "acta_filename"]
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 15 * mm
-GRID = colors.HexColor("#B9A7BA")
-HEADER_BG = colors.HexColor("#F1EAF1")
 
 TITLE = "Acta de cumplimiento"
 ENROLLMENT_STATUS = {"enrolled": "Inscrita/o", "completed": "Completó", "withdrawn": "Retirada/o"}
 COHORT_STATUS = {"planned": "Planificado", "running": "En curso", "closed": "Cerrado"}
 SESSION_STATUS = {"scheduled": "Programada", "held": "Realizada", "cancelled": "Cancelada"}
 CERTIFICATE_STATUS = {"valid": "Válido", "revoked": "Revocado"}
-
-# SimpleDocTemplate's frame keeps 6 pt of padding on each side.
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12
-
-
-def _widths(*parts: float) -> list[float]:
-    """Column widths in proportion to ``parts``, filling the width of the frame."""
-    total = sum(parts)
-    return [CONTENT_WIDTH * part / total for part in parts]
 
 
 @dataclass(frozen=True)
@@ -135,74 +116,27 @@ def _yes_no(value: bool) -> str:
     return "sí" if value else "no"
 
 
-def _text(value: object) -> str:
-    return escape(str(value))
-
-
-class ActaPdfRenderer(PdfRenderer):
+class ActaPdfRenderer(DocumentPdfRenderer):
     """Renders an :class:`ActaContent` to a multi-page A4 portrait PDF."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.styles = {
-            "title": ParagraphStyle(
-                "title", fontName=FONT_BOLD, fontSize=18, leading=22, textColor=ACCENT
-            ),
-            "subtitle": ParagraphStyle(
-                "subtitle", fontName=FONT_REGULAR, fontSize=11, leading=14, textColor=INK
-            ),
-            "h2": ParagraphStyle(
-                "h2",
-                fontName=FONT_BOLD,
-                fontSize=11.5,
-                leading=14,
-                textColor=ACCENT,
-                spaceBefore=10,
-                spaceAfter=4,
-            ),
-            "body": ParagraphStyle(
-                "body", fontName=FONT_REGULAR, fontSize=8.5, leading=11, textColor=INK
-            ),
-            "label": ParagraphStyle(
-                "label", fontName=FONT_BOLD, fontSize=8.5, leading=11, textColor=INK
-            ),
-            "cell": ParagraphStyle(
-                "cell", fontName=FONT_REGULAR, fontSize=7.5, leading=9.2, textColor=INK
-            ),
-            "head": ParagraphStyle(
-                "head", fontName=FONT_BOLD, fontSize=7.5, leading=9.2, textColor=INK
-            ),
-            "note": ParagraphStyle(
-                "note", fontName=FONT_ITALIC, fontSize=7.5, leading=9.5, textColor=MUTED
-            ),
-        }
-
-    # Public API ---------------------------------------------------------------------------
 
     def filename(self, content: ActaContent) -> str:
         return acta_filename(content.course_code, content.cohort_id, "pdf")
 
-    def render_bytes(self, content: ActaContent) -> bytes:
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + 6 * mm,
-            bottomMargin=MARGIN + 6 * mm,
+    def info(self, content: ActaContent) -> DocumentInfo:
+        return DocumentInfo(
             title=f"{TITLE} — {content.cohort_name}",
             author=content.produced_by,
             subject=f"{content.course_title} ({content.course_code})",
-            creator="CEM Formación",
-            initialFontName=FONT_REGULAR,
         )
 
-        def decorate(canvas, document) -> None:
-            self._draw_page_frame(canvas, document, content)
+    def running_header(self, content: ActaContent) -> tuple[str, str]:
+        return (
+            f"{TITLE} · {content.cohort_name}",
+            f"{content.course_code} v{content.curriculum_version}",
+        )
 
-        doc.build(self.story(content), onFirstPage=decorate, onLaterPages=decorate)
-        return buffer.getvalue()
+    def running_footer(self, content: ActaContent) -> str:
+        return f"Producida el {format_timestamp(content.produced_at)} por {content.produced_by}"
 
     # Content ------------------------------------------------------------------------------
 
@@ -234,7 +168,6 @@ class ActaPdfRenderer(PdfRenderer):
         return story
 
     def _facts(self, content: ActaContent) -> Table:
-        s = self.styles
         rows = [
             ("Producida", format_timestamp(content.produced_at)),
             ("Por", content.produced_by),
@@ -272,63 +205,24 @@ class ActaPdfRenderer(PdfRenderer):
                 f"{content.certificates_valid} válidos · {content.certificates_revoked} revocados",
             ),
         ]
-        data = [[Paragraph(_text(k), s["label"]), Paragraph(_text(v), s["body"])] for k, v in rows]
-        table = Table(data, colWidths=[38 * mm, CONTENT_WIDTH - 38 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
-        return table
-
-    def _grid_style(self) -> TableStyle:
-        return TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT_REGULAR),
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-
-    def _row(self, values, style: str = "cell") -> list[Paragraph]:
-        return [Paragraph(v, self.styles[style]) for v in values]
+        return self.facts(rows)
 
     def _sessions_table(self, content: ActaContent) -> LongTable | Paragraph:
         if not content.sessions:
             return Paragraph("No hay sesiones programadas.", self.styles["body"])
-        data = [
-            self._row(
-                ["N.º", "Fecha y hora", "Sesión", "Estado", "Facilitación", "Registros"], "head"
-            )
+        rows = [
+            [
+                _text(session.number),
+                _text(f"{session.scheduled_at:%Y-%m-%d %H:%M}"),
+                _text(session.title),
+                _text(SESSION_STATUS.get(session.status, session.status)),
+                _text(", ".join(session.facilitators) or "—"),
+                _text(session.records),
+            ]
+            for session in content.sessions
         ]
-        for session in content.sessions:
-            data.append(
-                self._row(
-                    [
-                        _text(session.number),
-                        _text(f"{session.scheduled_at:%Y-%m-%d %H:%M}"),
-                        _text(session.title),
-                        _text(SESSION_STATUS.get(session.status, session.status)),
-                        _text(", ".join(session.facilitators) or "—"),
-                        _text(session.records),
-                    ]
-                )
-            )
-        widths = _widths(9, 30, 57, 20, 44, 20)
-        table = LongTable(data, colWidths=widths, repeatRows=1)
-        table.setStyle(self._grid_style())
-        return table
+        header = ["N.º", "Fecha y hora", "Sesión", "Estado", "Facilitación", "Registros"]
+        return self.grid(header, rows, (9, 30, 57, 20, 44, 20))
 
     def _certificate_cell(self, a: ActaActivist) -> str:
         if not a.certificate_code:
@@ -348,20 +242,7 @@ class ActaPdfRenderer(PdfRenderer):
     def _activists_table(self, content: ActaContent) -> LongTable | Paragraph:
         if not content.activists:
             return Paragraph("No hay participantes inscritas/os.", self.styles["body"])
-        data = [
-            self._row(
-                [
-                    "N.º",
-                    "Participante",
-                    "Estado",
-                    "Asistencia",
-                    "Sesiones asistidas",
-                    "Cuestionarios",
-                    "Certificado",
-                ],
-                "head",
-            )
-        ]
+        rows = []
         for index, a in enumerate(content.activists, start=1):
             attendance = (
                 f"{a.attended}/{a.scheduled} ({a.percent:.0f} %)<br/>"
@@ -375,45 +256,25 @@ class ActaPdfRenderer(PdfRenderer):
             )
             if a.questionnaires_declined:
                 questionnaires += "<br/>declinó responder"
-            data.append(
-                self._row(
-                    [
-                        _text(index),
-                        f"{_text(a.full_name)}<br/><font color='#555555'>"
-                        f"{_text(a.participant_code)}</font>",
-                        _text(ENROLLMENT_STATUS.get(a.enrollment_status, a.enrollment_status)),
-                        attendance,
-                        _text(", ".join(str(n) for n in a.sessions_attended) or "—"),
-                        questionnaires,
-                        self._certificate_cell(a),
-                    ]
-                )
+            rows.append(
+                [
+                    _text(index),
+                    f"{_text(a.full_name)}<br/><font color='#555555'>"
+                    f"{_text(a.participant_code)}</font>",
+                    _text(ENROLLMENT_STATUS.get(a.enrollment_status, a.enrollment_status)),
+                    attendance,
+                    _text(", ".join(str(n) for n in a.sessions_attended) or "—"),
+                    questionnaires,
+                    self._certificate_cell(a),
+                ]
             )
-        widths = _widths(8, 41, 17, 22, 22, 26, 44)
-        table = LongTable(data, colWidths=widths, repeatRows=1)
-        table.setStyle(self._grid_style())
-        return table
-
-    # Page furniture -----------------------------------------------------------------------
-
-    def _draw_page_frame(self, canvas, document, content: ActaContent) -> None:
-        left, right = MARGIN + 6, PAGE_WIDTH - MARGIN - 6  # aligned with the frame's content
-        top, bottom = PAGE_HEIGHT - MARGIN, MARGIN
-        canvas.saveState()
-        canvas.setStrokeColor(ACCENT)
-        canvas.setLineWidth(0.8)
-        canvas.line(left, top, right, top)
-        canvas.line(left, bottom + 10, right, bottom + 10)
-        canvas.setFillColor(MUTED)
-        canvas.setFont(FONT_REGULAR, 7.5)
-        canvas.drawString(left, top + 3, f"{TITLE} · {content.cohort_name}")
-        canvas.drawRightString(
-            right, top + 3, f"{content.course_code} v{content.curriculum_version}"
-        )
-        canvas.drawString(
-            left,
-            bottom,
-            f"Producida el {format_timestamp(content.produced_at)} por {content.produced_by}",
-        )
-        canvas.drawRightString(right, bottom, f"Página {document.page}")
-        canvas.restoreState()
+        header = [
+            "N.º",
+            "Participante",
+            "Estado",
+            "Asistencia",
+            "Sesiones asistidas",
+            "Cuestionarios",
+            "Certificado",
+        ]
+        return self.grid(header, rows, (8, 41, 17, 22, 22, 26, 44))
