@@ -17,21 +17,10 @@ objects up with :func:`read_or_404` and :func:`manage_or_404`, so that "not allo
 not exist" are the same 404. Views refuse a whole role with :func:`role_required` (403). No
 other module filters by site or role.
 
-A new kind of object is one entry. Validation rounds, read and managed by the coordinators of
-the round's sites; an activist's community groups, read by her, by the trainers and the
-coordinators of her site; data-rights requests, handled by the coordinators of her site::
-
-    "courses.ValidationRound": Kind(site="sites", read=COORDINATORS, manage=COORDINATORS),
-    "courses.CommunityGroup": Kind(
-        site="activist__profile__site",
-        owner="activist",
-        read=OWNER | SITE_TRAINERS | COORDINATORS,
-        manage=OWNER,
-    ),
-    "lms.DataRightsRequest": Kind(
-        site="person__profile__site", owner="person", read=OWNER | COORDINATORS,
-        manage=COORDINATORS,
-    ),
+A new kind of object is one entry (the curriculum validation's, at the end of the table).
+Some kinds are also read *added up* by a wider audience (:func:`aggregated`): accreditors read
+validation feedback as figures and workshops as the groups' assessments, never one by one.
+:func:`sites_to_manage` says where a user may create an object of a kind.
 
 Models are named by label, never imported: every app imports this module, and it imports none
 of theirs.
@@ -73,6 +62,7 @@ class Audience(Flag):
 
 OWNER, TRAINERS, SITE_TRAINERS = Audience.OWNER, Audience.TRAINERS, Audience.SITE_TRAINERS
 COORDINATORS, ACCREDITORS, NOBODY = Audience.COORDINATORS, Audience.ACCREDITORS, Audience.NOBODY
+TEAM = COORDINATORS | SITE_TRAINERS  # a site's team: its coordinators and trainers
 
 
 @dataclass(frozen=True)
@@ -80,13 +70,15 @@ class Kind:
     """How one kind of object relates to sites and people, and who reads or manages it.
 
     ``site`` is the lookup from the model to :class:`lms.models.Site` ("pk" for sites),
-    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it."""
+    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it.
+    ``aggregate`` reads the kind only added up, besides its readers (:func:`aggregated`)."""
 
     site: str
     read: Audience
     manage: Audience = NOBODY
     owner: str | None = None
     trainers: str | None = None
+    aggregate: Audience = NOBODY
 
 
 KINDS: dict[str, Kind] = {
@@ -126,6 +118,16 @@ KINDS: dict[str, Kind] = {
     # Questionnaire answers are read only as aggregates (the analytics), and never by
     # accreditors; each activist reaches her own through her enrollment.
     "assessments.Response": Kind(site="site", read=COORDINATORS),
+    # Curriculum validation: a round spans sites; their trainers run workshops and paper forms.
+    "courses.ValidationRound": Kind(site="sites", read=TEAM | ACCREDITORS, manage=COORDINATORS),
+    "courses.ValidationParticipant": Kind(
+        site="site", owner="person", read=OWNER | TEAM, manage=TEAM
+    ),
+    "courses.ValidationFeedback": Kind(site="site", read=COORDINATORS, aggregate=ACCREDITORS),
+    "courses.ValidationWorkshop": Kind(site="site", read=TEAM, manage=TEAM, aggregate=ACCREDITORS),
+    "courses.ValidationFinding": Kind(
+        site="round__sites", read=COORDINATORS | ACCREDITORS, manage=COORDINATORS
+    ),
 }
 
 # --- Role checks -------------------------------------------------------------------------------
@@ -349,6 +351,14 @@ def manageable(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
     return _apply(queryset, _condition(user, kind, kind.manage))
 
 
+def aggregated(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """What `user` reads, plus what the kind gives its ``aggregate`` audience: rows to add up
+    (counts, suppressed figures), never to show one by one."""
+    queryset = _queryset(objects)
+    kind = kind_of(queryset.model)
+    return _apply(queryset, _condition(user, kind, kind.read | kind.aggregate))
+
+
 def owned(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
     """Only the user's own records (an activist's enrollments, certificates, sessions), for
     superusers too."""
@@ -409,6 +419,26 @@ def profile_candidates(user: User) -> QuerySet:
             groups__name__in=[Role.COORDINATOR, Role.ACCREDITOR]
         )
     return people
+
+
+def coordinates_sites(user: User, site_ids: Iterable[int]) -> bool:
+    """Whether the user coordinates every one of the sites (what spans sites, such as a
+    validation round's definition, is changed by those who coordinate all of them)."""
+    scope = coordination_scope(user)
+    if scope.every:
+        return True
+    return scope.site_id is not None and set(site_ids) <= {scope.site_id}
+
+
+def sites_to_manage(user: User, model: type[models.Model] | str) -> QuerySet[Site]:
+    """The sites where the user may manage objects of `model` by their site (to create one)."""
+    kind, ids = kind_of(model), set()
+    scope = coordination_scope(user) if COORDINATORS in kind.manage else NO_SITE
+    if scope.every:
+        return Site.objects.all()
+    if SITE_TRAINERS in kind.manage and has_any_role(user, {Role.TRAINER}):
+        ids.add(home_site_id(user))
+    return Site.objects.filter(pk__in={pk for pk in ids | {scope.site_id} if pk})
 
 
 def may_manage(user: User, instance: models.Model) -> bool:

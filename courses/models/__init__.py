@@ -7,6 +7,19 @@ from courses.models.delivery import (
     SessionDelivery,
 )
 from courses.models.offline import SheetReceipt
+from courses.validation.models import (
+    FindingRevision,
+    ValidationAnswer,
+    ValidationConsent,
+    ValidationFeedback,
+    ValidationFinding,
+    ValidationItem,
+    ValidationParticipant,
+    ValidationRound,
+    ValidationWorkshop,
+    WorkshopAssessment,
+    WorkshopHeadcount,
+)
 
 __all__ = [
     "AttendanceRecord",
@@ -19,4 +32,15 @@ __all__ = [
     "SessionDelivery",
     "SessionPage",
     "SheetReceipt",
+    "FindingRevision",
+    "ValidationAnswer",
+    "ValidationConsent",
+    "ValidationFeedback",
+    "ValidationFinding",
+    "ValidationItem",
+    "ValidationParticipant",
+    "ValidationRound",
+    "ValidationWorkshop",
+    "WorkshopAssessment",
+    "WorkshopHeadcount",
 ]
