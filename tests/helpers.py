@@ -166,6 +166,71 @@ def build_dataset(course, tolerance=TOLERANCE, cohorts=COHORTS) -> dict:
     return made
 
 
+# --- Validation rounds -----------------------------------------------------------------------
+
+VALIDATION_SITES = {"A": "villa-maria-del-triunfo", "B": "arequipa", "C": "iquitos"}
+
+
+def activist_at(cem, *, sex: str = "F", young: bool = True, first_name=None, last_name=None):
+    """An activist registered at `cem`, of the research's younger (25) or older (40) band."""
+    import datetime as dt
+
+    from lms.roles import Role
+    from tests.factories import person
+
+    user = person(
+        Role.ACTIVIST, cem=cem, sex=sex, birth_year=dt.date.today().year - (25 if young else 40)
+    )
+    if first_name:
+        user.first_name, user.last_name = first_name, last_name
+        user.save()
+    return user
+
+
+def validation_round(course, places: dict, actor, *, keys: str = "ABC", revision=None):
+    """A round in preparation on the course's latest revision at the sites of `keys`."""
+    import datetime as dt
+
+    from courses.validation.services.rounds import round_create
+
+    today = timezone.localdate()
+    return round_create(
+        actor=actor,
+        course=course,
+        revision=revision or course.latest_revision,
+        title="Ronda de prueba",
+        sites=[places["sites"][k] for k in keys],
+        cems=[places["cems"][k] for k in keys],
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=20),
+        consent_version="v1",
+        consent_text="Texto del consentimiento.",
+    )
+
+
+def ratings(value, **overrides) -> dict:
+    """The four ratings of an item, all `value` unless overridden (None = not given)."""
+    return {"clear": value, "relevant": value, "fits": value, "safe": value} | overrides
+
+
+def give_feedback(participant, answers: dict, *, missing: str = "", key=None):
+    """Consent online, then send `answers` ({item code: ratings and comment})."""
+    import uuid
+
+    from courses.validation.services.feedback import feedback_submit
+    from courses.validation.services.participants import validation_consent_decide
+
+    validation_consent_decide(
+        participant=participant, accepted=True, text_version=participant.round.consent_version
+    )
+    return feedback_submit(
+        participant=participant,
+        answers=answers,
+        missing=missing,
+        submission_key=key or uuid.uuid4(),
+    )
+
+
 # --- Browser journeys ------------------------------------------------------------------------
 
 # Activists and trainers often browse on prepaid mobile data: their pages stay under 100 KB.

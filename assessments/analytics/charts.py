@@ -1,4 +1,5 @@
-"""Inline SVG charts for the analytics page: no JavaScript, small, readable by screen readers.
+"""Inline SVG charts for the analytics pages (the pre/post analysis, the validation results'
+heat map): no JavaScript, small, readable by screen readers.
 
 Each builder returns a complete ``<svg role="img" aria-labelledby=…>`` element with a
 ``<title>`` and a ``<desc>``; the page's tables carry the same figures. Colours and strokes come
@@ -206,3 +207,68 @@ def shift_chart(
         "head). %(values)s. The table has the same figures."
     ) % {"values": "; ".join(sentences) or _("No items")}
     return _svg(chart_id, height, title, desc, body)
+
+
+@dataclass(frozen=True)
+class HeatPoint:
+    """One cell of a heat map: its value (None when suppressed or empty), the text drawn in it
+    and the sentence that describes it."""
+
+    value: float | None
+    text: str
+    detail: str
+
+
+HEAT_BINS = 5
+HEAT_COLUMN_LABEL = 20
+
+
+def heat_map(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    cells: Sequence[Sequence[HeatPoint]],
+    *,
+    low: float,
+    high: float,
+    chart_id: str,
+    title: str,
+    empty_label: str,
+) -> SafeString:
+    """A grid of rows × columns whose cells are shaded in five steps from `low` to `high`
+    (classes ``heat-1`` … ``heat-5``; ``heat-none`` for a cell without a value)."""
+    columns = list(columns)
+    plot = WIDTH - LABEL_WIDTH - RIGHT
+    width = plot / max(len(columns), 1)
+    bottom = TOP + ROW * max(len(rows), 1)
+    body = []
+    for col, name in enumerate(columns):
+        x = LABEL_WIDTH + width * (col + 0.5)
+        body.append(
+            f'<text class="tick" x="{_n(x)}" y="{TOP - 10}" text-anchor="middle">'
+            f"<title>{escape(name)}</title>{escape(_short(name, HEAT_COLUMN_LABEL))}</text>"
+        )
+    sentences = []
+    span = (high - low) or 1
+    for row, (name, points) in enumerate(zip(rows, cells, strict=True)):
+        y = TOP + ROW * row
+        body.append(_row_label(y + ROW / 2, name))
+        parts = []
+        for col, point in enumerate(points):
+            if point.value is None:
+                step = "none"
+            else:
+                step = str(min(HEAT_BINS, max(1, 1 + int((point.value - low) / span * HEAT_BINS))))
+            x = LABEL_WIDTH + width * col
+            body.append(
+                f'<rect class="heat heat-{step}" x="{_n(x + 1)}" y="{_n(y + 1)}" '
+                f'width="{_n(width - 2)}" height="{ROW - 2}"><title>{escape(point.detail)}'
+                f'</title></rect><text class="heat-text heat-text-{step}" x="{_n(x + width / 2)}" '
+                f'y="{_n(y + ROW / 2 + 4)}" text-anchor="middle">{escape(point.text)}</text>'
+            )
+            parts.append(f"{columns[col]} {point.text}")
+        sentences.append(f"{name}: " + ", ".join(parts))
+    desc = _("%(values)s. Cells marked %(empty)s have too few people to be shown.") % {
+        "values": "; ".join(sentences) or _("No groups"),
+        "empty": empty_label,
+    }
+    return _svg(chart_id, bottom + BOTTOM, title, desc, body)
