@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import AttendanceRecord, Enrollment
@@ -141,3 +143,27 @@ class AbsenceForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+MAX_ROSTER_BYTES = 2 * 1024 * 1024
+
+
+class RosterUploadForm(forms.Form):
+    """A roster CSV upload (a cohort's roster, a validation round's participants)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Saved from the spreadsheet as CSV (comma or semicolon separated, UTF-8 or Latin-1)."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ROSTER_BYTES:
+            raise ValidationError(
+                gettext("The file is too large (at most %(size)s MB).")
+                % {"size": MAX_ROSTER_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("certificates.urls")),
     path("panel/", include("home.urls")),
     path("acreditacion/", include("certificates.accreditation.urls")),
+    path("validacion/", include("courses.validation.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

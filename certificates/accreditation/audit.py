@@ -1,5 +1,6 @@
 """The completion audit: every course with the cohorts an accreditor or coordinator reads, and
-their counts, in one query whatever the number of cohorts."""
+their counts, in one query whatever the number of cohorts; and the validation of each course
+with activists (:mod:`courses.validation.evidence`), in a fixed number more."""
 
 from dataclasses import dataclass
 from itertools import groupby
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 from certificates.completion.rule import COMPLETION
 from certificates.models import Certificate
 from courses.models import Cohort, CoursePage, Enrollment, SessionDelivery
+from courses.validation.evidence import CourseValidation, validation_evidence
 from lms import access
 
 
@@ -31,6 +33,7 @@ class CourseAudit:
     course: CoursePage
     cohorts: list[Cohort]  # annotated by completion_audit
     rule: tuple[str, ...]  # the course's completion rule, stated by the rule itself
+    validation: CourseValidation
 
 
 def completion_audit(user: AbstractBaseUser | AnonymousUser) -> list[CourseAudit]:
@@ -60,7 +63,13 @@ def completion_audit(user: AbstractBaseUser | AnonymousUser) -> list[CourseAudit
     )
     groups = [list(g) for _key, g in groupby(cohorts, key=lambda c: c.course_id)]
     rules = COMPLETION.describe(group[0].course for group in groups)
+    validations = validation_evidence(user, [group[0].course for group in groups])
     return [
-        CourseAudit(course=group[0].course, cohorts=group, rule=rules[group[0].course_id])
+        CourseAudit(
+            course=group[0].course,
+            cohorts=group,
+            rule=rules[group[0].course_id],
+            validation=validations[group[0].course_id],
+        )
         for group in groups
     ]

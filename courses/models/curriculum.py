@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -17,7 +18,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import SessionActivitiesBlock
+from courses.validation.page_forms import FindingsCitingPageForm
 from lms.access import sees_facilitator_notes
+
+#: Hook whose functions add to a course page's context: (request, page) → dict.
+COURSE_PAGE_CONTEXT_HOOK = "course_page_context"
 
 
 class CurriculumIndexPage(Page):
@@ -157,7 +162,9 @@ class CoursePage(RoutablePageMixin, Page):
             ],
             heading=_("Pre/post questionnaires"),
         ),
+        FieldPanel("answers_findings"),
     ]
+    base_form_class = FindingsCitingPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -179,6 +186,8 @@ class CoursePage(RoutablePageMixin, Page):
         sessions = list(self.sessions().specific())
         context["sessions"] = sessions
         context["total_minutes"] = sum(session.duration_minutes for session in sessions)
+        for provide in hooks.get_hooks(COURSE_PAGE_CONTEXT_HOOK):
+            context.update(provide(request, self))
         return context
 
     @path("guia/", name="facilitator_guide")
@@ -217,7 +226,9 @@ class SessionPage(RoutablePageMixin, Page):
         FieldPanel("key_messages"),
         FieldPanel("materials"),
         FieldPanel("activities"),
+        FieldPanel("answers_findings"),
     ]
+    base_form_class = FindingsCitingPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("objectives"),

@@ -20,14 +20,13 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from courses.forms import RosterUploadForm
 from courses.models import Cohort
 from courses.services.delivery import cohort_schedule_generate
 from courses.services.roster_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from courses.services.roster_import import roster_import
 from lms import access
 from lms.admin_toolkit import admin_index_url
-
-MAX_ROSTER_BYTES = 2 * 1024 * 1024
 
 
 class ScheduleForm(forms.Form):
@@ -40,25 +39,6 @@ class ScheduleForm(forms.Form):
         label=gettext_lazy("Days between sessions"), min_value=1, max_value=90, initial=7
     )
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
-
-
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy(
-            "Saved from the spreadsheet as CSV (comma or semicolon separated, UTF-8 or Latin-1)."
-        ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_ROSTER_BYTES:
-            raise ValidationError(
-                _("The file is too large (at most %(size)s MB).")
-                % {"size": MAX_ROSTER_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 class CohortActionView(WagtailAdminTemplateMixin, FormView):

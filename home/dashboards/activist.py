@@ -12,6 +12,7 @@ from certificates.completion.rule import COMPLETION, EnrollmentCompletion
 from certificates.models import Certificate
 from courses.models import AttendanceSettings, Cohort, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary, deliveries_by_cohort
+from courses.validation.selectors import MyRound, my_open_rounds
 from lms import access
 
 
@@ -51,6 +52,7 @@ class ActivistCourse:
 class ActivistSection:
     courses: list[ActivistCourse]
     certificates: list[Certificate]
+    validation_rounds: list[MyRound]
 
 
 def _questionnaires_may_be_open(
@@ -113,4 +115,6 @@ def activist_section(
             )
         )
     certificates = list(access.owned(user, Certificate).order_by("-issued_on", "-pk"))
-    return ActivistSection(courses=courses, certificates=certificates)
+    return ActivistSection(
+        courses=courses, certificates=certificates, validation_rounds=my_open_rounds(user)
+    )

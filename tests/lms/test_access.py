@@ -2,8 +2,10 @@
 
 Two sites, A (Villa María del Triunfo) and B (Arequipa), hold one object of every kind each: a
 CEM, a cohort with its trainer and one enrolled activist, a session delivery, a certificate, a
-questionnaire response and an audit-log entry. Each cell of the table says which of the two
-objects a role reaches: "A", "B", both ("AB") or none ("").
+questionnaire response, an audit-log entry, and a validation round with that activist taking
+part, her feedback, a workshop and a finding. Each cell of the table says which of the two
+objects a role reaches: "A", "B", both ("AB") or none (""). "aggregate" is what a role adds up
+(:func:`lms.access.aggregated`).
 """
 
 import pytest
@@ -15,7 +17,16 @@ from django.utils import timezone
 
 from assessments.models import Response
 from certificates.models import Certificate
-from courses.models import Cohort, Enrollment, SessionDelivery
+from courses.models import (
+    Cohort,
+    Enrollment,
+    SessionDelivery,
+    ValidationFeedback,
+    ValidationFinding,
+    ValidationParticipant,
+    ValidationRound,
+    ValidationWorkshop,
+)
 from lms import access
 from lms.audit import audit_record
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
@@ -67,6 +78,20 @@ TABLE = {
     # The audit log is read by coordinators and accreditors and written by nobody.
     (AuditLogEntry, "read"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
     (AuditLogEntry, "manage"): ("", "", "", "", "", "", "", "", "", ""),
+    # Curriculum validation: a site's trainers run its workshops and paper forms; feedback is
+    # read one by one by coordinators only, added up by accreditors too.
+    (ValidationRound, "read"): ("", "", "", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (ValidationRound, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (ValidationParticipant, "read"): ("", "A", "B", "A", "B", "A", "B", "AB", "", "AB"),
+    (ValidationParticipant, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
+    (ValidationFeedback, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
+    (ValidationFeedback, "manage"): ("", "", "", "", "", "", "", "", "", ""),
+    (ValidationFeedback, "aggregate"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
+    (ValidationWorkshop, "read"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
+    (ValidationWorkshop, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
+    (ValidationWorkshop, "aggregate"): ("", "", "", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (ValidationFinding, "read"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
+    (ValidationFinding, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
 }
 
 
@@ -116,11 +141,48 @@ def one_site(course, session, instrument, slug: str, label: str) -> dict:
         "entry": audit_record(
             actor=None, action="create", instance=cohort, site=cem.site, after={}
         ),
+    } | validation_at(course, cem, enrollment.activist, label)
+
+
+def validation_at(course, cem, activist, label: str) -> dict:
+    """A round of one site with `activist` taking part, her feedback, a workshop, a finding."""
+    import uuid
+
+    from courses.validation.services.findings import finding_save
+    from courses.validation.services.participants import participants_add
+    from courses.validation.services.rounds import round_open
+    from courses.validation.services.workshops import WorkshopRecord, workshop_record
+    from tests.helpers import give_feedback, ratings, validation_round
+
+    maker = UserFactory(username=f"maker-{label}", is_superuser=True)
+    places = {"sites": {label: cem.site}, "cems": {label: cem}}
+    round_ = validation_round(course, places, maker, keys=label)
+    round_open(actor=maker, round=round_)
+    [participant] = participants_add(actor=maker, round=round_, people=[activist])
+    feedback, _created = give_feedback(participant, {round_.items.first().code: ratings(4)})
+    workshop, _created = workshop_record(
+        actor=maker,
+        round=round_,
+        record=WorkshopRecord(
+            site=cem.site, held_on=round_.starts_on, headcount={("F", "20-29"): 5}
+        ),
+        client_uuid=uuid.uuid4(),
+    )
+    finding = finding_save(
+        actor=maker, round=round_, title=label, items=[round_.items.first()], evidence="…"
+    )
+    return {
+        "round": round_,
+        "participant": participant,
+        "feedback": feedback,
+        "workshop": workshop,
+        "finding": finding,
     }
 
 
 @pytest.fixture
 def world(course, session_page, instrument):
+    course.save_revision()
     a = one_site(course, session_page, instrument, "villa-maria-del-triunfo", "A")
     b = one_site(course, session_page, instrument, "arequipa", "B")
     users = {
@@ -148,6 +210,11 @@ KEY = {
     Certificate: "certificate",
     Response: "response",
     AuditLogEntry: "entry",
+    ValidationRound: "round",
+    ValidationParticipant: "participant",
+    ValidationFeedback: "feedback",
+    ValidationWorkshop: "workshop",
+    ValidationFinding: "finding",
 }
 
 
@@ -157,7 +224,9 @@ KEY = {
 def test_access_table(world, model, verb):
     """Each role reaches exactly the objects of its cell, and looking up any other one is 404
     like looking up an object that does not exist."""
-    scoped = access.readable if verb == "read" else access.manageable
+    scoped = {"read": access.readable, "manage": access.manageable, "aggregate": access.aggregated}[
+        verb
+    ]
     lookup = access.read_or_404 if verb == "read" else access.manage_or_404
     objects = {name: world[name][KEY[model]] for name in "AB"}
     wrong = []
@@ -167,14 +236,17 @@ def test_access_table(world, model, verb):
         if set(found) != {objects[name] for name in reach}:
             wrong.append(f"{role} reaches {sorted(str(o) for o in found)}, not {reach!r}")
         for name, obj in objects.items():
+            if verb == "aggregate":
+                continue  # added up, never looked up one by one
             try:
                 reached = lookup(user, model, pk=obj.pk) == obj
             except Http404:
                 reached = False
             if reached != (name in reach):
                 wrong.append(f"{role}: looking up {name} gives {reached}")
-        with pytest.raises(Http404):
-            lookup(user, model, pk=10**9)
+        if verb != "aggregate":
+            with pytest.raises(Http404):
+                lookup(user, model, pk=10**9)
     assert not wrong, "\n".join(wrong)
 
 
@@ -328,3 +400,21 @@ def test_only_national_coordinators_give_a_site_to_coordinators_and_accreditors(
     assert set(access.profile_candidates(users["site_coordinator"])) == {plain}
     for role in ("trainer", "accreditor", "activist", "anonymous"):
         assert not access.profile_candidates(users[role]).exists()
+
+
+def test_sites_to_manage_say_where_a_user_creates_a_record(world):
+    users, a, b = world["users"], world["A"]["site"], world["B"]["site"]
+    sites = {role: set(access.sites_to_manage(u, ValidationWorkshop)) for role, u in users.items()}
+    assert sites["trainer"] == {a}  # her own site's workshops
+    assert sites["site_coordinator"] == {a}
+    assert sites["national_coordinator"] >= {a, b}
+    assert sites["accreditor"] == sites["activist"] == sites["anonymous"] == set()
+    assert set(access.sites_to_manage(users["trainer"], ValidationRound)) == set()
+
+
+def test_what_spans_sites_is_changed_by_who_coordinates_them_all(world):
+    users, a, b = world["users"], world["A"]["site"].pk, world["B"]["site"].pk
+    assert access.coordinates_sites(users["site_coordinator"], [a])
+    assert not access.coordinates_sites(users["site_coordinator"], [a, b])
+    assert access.coordinates_sites(users["national_coordinator"], [a, b])
+    assert not access.coordinates_sites(users["accreditor"], [a])

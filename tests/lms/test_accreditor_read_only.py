@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Instrument
 from certificates.models import Certificate
-from courses.models import Cohort, Enrollment, SessionDelivery
+from courses.models import Cohort, Enrollment, SessionDelivery, ValidationRound
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
 
 PROJECT_MODULES = ("courses.", "assessments.", "certificates.", "lms.", "home.")
@@ -52,6 +52,12 @@ EXPECTED = {
     "enrollments:add",
     "session_deliveries:edit",
     "participant_profiles:edit",
+    "validation:round_status",
+    "validation:participants",
+    "validation:paper_entry",
+    "validation:workshop",
+    "validation:finding_edit",
+    "validation:feedback",
 }
 # Admin URL namespaces (viewsets) or names → the model whose id fills their `pk`.
 PK_MODELS = {
@@ -144,7 +150,14 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         AuditLogEntry: AuditLogEntry.objects.order_by("pk").values_list("pk", flat=True).first(),
         Instrument: Instrument.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
+    round_ = ValidationRound.objects.get()
     values = {
+        "round_id": round_.pk,
+        "item_id": round_.items.first().pk,
+        "participant_id": round_.participants.first().pk,
+        "workshop_id": round_.workshops.first().pk,
+        "finding_id": round_.findings.first().pk,
+        "kind": "opiniones.csv",
         "cohort_id": cohort.pk,
         "delivery_id": demo["delivery"].pk,
         "enrollment_id": enrollment.pk,
@@ -170,6 +183,17 @@ def _payload(demo: dict) -> dict[str, object]:
         "status": Enrollment.Status.WITHDRAWN,
         "decision": "accepted",
         "name": "Cambio no autorizado",
+        "title": "Cambio no autorizado",
+        "evidence": "Ninguna",
+        "kind": "concept",
+        "description": "No",
+        "site": demo["cohort"].cem.site_id,
+        "held_on": "2026-01-01",
+        "h-F-20-29": "5",
+        "names_checked": "on",
+        "consent_signed": "on",
+        "r-s01-clear": "1",
+        "text_version": "2026-1",
         f"mark-{enrollment.pk}": "A",
         f"status-{enrollment.pk}": "A",
     }

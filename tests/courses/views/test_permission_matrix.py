@@ -1,4 +1,5 @@
-"""Every delivery and audit view × every role: who gets the page, who is refused, who gets 404.
+"""Every delivery, audit and validation view × every role: who gets the page, who is refused, who
+gets 404. (Every screen of a validation round is in tests/courses/validation.)
 
 A role that never uses a view gets 403 whatever the id; an object outside the user's scope
 gets 404, so an id reveals nothing about what exists."""
@@ -53,6 +54,12 @@ MATRIX = {
     # An upcoming session of the activist's cohort.
     "absence_announce": ("post", [302, 302, 404, 403, 403, 403, 403, 403, 403, 404]),
     "audit_log": ("get", [302, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    # A validation round at the cohort's site, in which the activist takes part.
+    "validation_index": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 200, 200]),
+    "validation_round": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 200, 200]),
+    "validation_results": ("get", [302, 403, 403, 403, 403, 200, 404, 200, 200, 200]),
+    "validation_feedback_csv": ("get", [302, 403, 403, 403, 403, 200, 404, 200, 403, 200]),
+    "validation_take_part": ("get", [302, 200, 404, 403, 403, 403, 403, 403, 403, 404]),
 }
 
 CASES = [
@@ -60,6 +67,31 @@ CASES = [
     for view, (method, statuses) in MATRIX.items()
     for i, role in enumerate(ROLES)
 ]
+
+
+def _validation_round(course, cohort, users):
+    """An open round at the cohort's site; its first activist takes part."""
+    from courses.validation.services.participants import participants_add
+    from courses.validation.services.rounds import round_create, round_open
+
+    course.save_revision()
+    today = timezone.localdate()
+    national = users["national_coordinator"]
+    round_ = round_create(
+        actor=national,
+        course=course,
+        revision=None,
+        title="Validación",
+        sites=[cohort.cem.site],
+        cems=[cohort.cem],
+        starts_on=today,
+        ends_on=today,
+        consent_version="1",
+        consent_text="Consentimiento.",
+    )
+    round_open(actor=national, round=round_)
+    participants_add(actor=national, round=round_, people=[users["activist"]])
+    return round_
 
 
 @pytest.fixture
@@ -85,6 +117,7 @@ def world(cohort_setup, course):
         "accreditor": person(Role.ACCREDITOR),
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
+    round_ = _validation_round(course, cohort, users)
     sheet = reverse("courses:attendance_sheet", args=[cohort.pk, past.pk])
     urls = {
         "my_cohorts": reverse("courses:my_cohorts"),
@@ -101,6 +134,11 @@ def world(cohort_setup, course):
         ),
         "absence_announce": reverse("courses:absence_announce", args=[upcoming.pk]),
         "audit_log": reverse("audit_log"),
+        "validation_index": reverse("validation:index"),
+        "validation_round": reverse("validation:round", args=[round_.pk]),
+        "validation_results": reverse("validation:results", args=[round_.pk]),
+        "validation_feedback_csv": reverse("validation:export", args=[round_.pk, "opiniones.csv"]),
+        "validation_take_part": reverse("validation:take_part", args=[round_.pk]),
     }
     return {
         "users": users,
