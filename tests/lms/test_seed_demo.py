@@ -50,3 +50,31 @@ def test_demo_site_serves_home_and_course_in_both_languages(client, db):
     english = client.get("/en/")
     assert english.status_code == 200
     assert 'lang="en"' in english.content.decode()
+
+
+def test_the_demo_validates_the_course_at_the_three_sites(db):
+    from courses.models import FindingRevision, ValidationFeedback, ValidationRound
+
+    call_command("seed_demo", verbosity=0)
+    round_ = ValidationRound.objects.get()
+    assert round_.status == ValidationRound.Status.CLOSED
+    assert round_.course == CoursePage.objects.get()
+    feedback = ValidationFeedback.objects.filter(round=round_)
+    assert set(feedback.values_list("site__slug", flat=True)) == {
+        "villa-maria-del-triunfo",
+        "arequipa",
+        "iquitos",
+    }
+    assert set(feedback.values_list("sex", flat=True)) == {"F", "M"}
+    assert {"20-29", "35-50"} <= set(feedback.values_list("generation", flat=True))
+    assert set(feedback.values_list("source", flat=True)) == {"online", "paper"}
+    assert sorted(round_.workshops.values_list("site__slug", flat=True)) == [
+        "arequipa",
+        "iquitos",
+        "villa-maria-del-triunfo",
+    ]
+    findings = list(round_.findings.all())
+    assert len(findings) == 3 and all(f.decision and f.decision_reason for f in findings)
+    citation = FindingRevision.objects.get()
+    assert citation.revision.created_at > round_.course_revision.created_at
+    assert citation.page.specific.live_revision_id == citation.revision_id  # published

@@ -10,6 +10,7 @@ from assessments.demo import seed_questionnaires
 from certificates.demo import seed_certificates
 from courses.demo import seed_curriculum
 from courses.demo_delivery import seed_delivery
+from courses.validation.demo import seed_validation
 from home.models import HomePage
 from lms.demo import DEMO_PASSWORD
 from lms.models import DataProtectionSettings
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         seed_delivery(course=course, admin=admin)
         seed_questionnaires(course=course)
         seed_certificates(admin=admin)
+        seed_validation(course=course)
         self._data_protection()
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
