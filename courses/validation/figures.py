@@ -16,7 +16,7 @@ describe at least five respondents.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -68,78 +68,89 @@ def _is_respondent(row: Row) -> bool:
     return any(value is not None for value in row[4:8]) or bool(row[8])
 
 
-def _cell(values: list[int], hidden: bool) -> RatingCell:
-    if hidden or not values:
-        return _HIDDEN
-    n = len(values)
-    return RatingCell(
-        n=n,
-        mean=sum(values) / n,
-        share_high=100.0 * sum(1 for v in values if v in HIGH) / n,
-        suppressed=False,
-    )
+class _Tally:
+    """Respondents, and per rating how many gave it, their sum and how many gave 4 or 5."""
 
+    __slots__ = ("respondents", "n", "total", "high")
 
-def _figures(rows: list[Row], key: object, hidden_row: bool, hidden_ratings: list[bool]):
-    values = [[row[4 + r] for row in rows if row[4 + r] is not None] for r in range(N_RATINGS)]
-    cells = tuple(_cell(values[r], hidden_row or hidden_ratings[r]) for r in range(N_RATINGS))
-    return GroupFigures(
-        key=key,
-        respondents=None if hidden_row else len(rows),
-        cells=cells,
-        suppressed=hidden_row,
-    )
+    def __init__(self) -> None:
+        self.respondents = 0
+        self.n = [0] * N_RATINGS
+        self.total = [0] * N_RATINGS
+        self.high = [0] * N_RATINGS
 
+    def add(self, row: Row) -> None:
+        self.respondents += 1
+        for r in range(N_RATINGS):
+            value = row[4 + r]
+            if value is not None:
+                self.n[r] += 1
+                self.total[r] += value
+                if value in HIGH:
+                    self.high[r] += 1
 
-def _grouped(rows: list[Row], grouping: Grouping, keys: Sequence[object]):
-    """Each key's rows, every rating's hidden groups and the hidden groups (respondents)."""
-    by_key: dict[object, list[Row]] = {key: [] for key in keys}
-    for row in rows:
-        by_key.setdefault(row[grouping], []).append(row)
-    present = {key: len(members) for key, members in by_key.items() if members}
-    hidden = suppressed_cells(present)
-    hidden_ratings = []
-    for r in range(N_RATINGS):
-        sizes = {
-            key: sum(1 for row in members if row[4 + r] is not None)
-            for key, members in by_key.items()
-            if members
-        }
-        hidden_ratings.append(suppressed_cells({k: n for k, n in sizes.items() if n}))
-    return by_key, hidden, hidden_ratings
+    def cell(self, r: int, hidden: bool) -> RatingCell:
+        n = self.n[r]
+        if hidden or not n:
+            return _HIDDEN
+        return RatingCell(
+            n=n, mean=self.total[r] / n, share_high=100.0 * self.high[r] / n, suppressed=False
+        )
+
+    def figures(self, key: object, hidden_row: bool, hidden_ratings: list[bool]) -> GroupFigures:
+        return GroupFigures(
+            key=key,
+            respondents=None if hidden_row else self.respondents,
+            cells=tuple(self.cell(r, hidden_row or hidden_ratings[r]) for r in range(N_RATINGS)),
+            suppressed=hidden_row,
+        )
 
 
 def item_figures(
     rows: Iterable[Row], *, item_ids: Sequence[int], grouping: Grouping, keys: Sequence[object]
 ) -> dict[int, ItemFigures]:
     """Per item the overall figures and those of each group of `grouping` (in `keys` order,
-    then any other key met in the rows). Groups without respondents are shown as empty."""
-    per_item: dict[int, list[Row]] = {item_id: [] for item_id in item_ids}
+    then any other key met in the rows). Groups without respondents are shown as empty. One
+    pass over the rows."""
+    overall = {item_id: _Tally() for item_id in item_ids}
+    groups: dict[int, dict[object, _Tally]] = {
+        item_id: {key: _Tally() for key in keys} for item_id in item_ids
+    }
     for row in rows:
-        if row[0] in per_item and _is_respondent(row):
-            per_item[row[0]].append(row)
+        tally = overall.get(row[0])
+        if tally is None or not _is_respondent(row):
+            continue
+        tally.add(row)
+        by_key = groups[row[0]]
+        key = row[grouping]
+        if key not in by_key:
+            by_key[key] = _Tally()
+        by_key[key].add(row)
     out = {}
-    for item_id, item_rows in per_item.items():
-        overall = _figures(
-            item_rows,
-            None,
-            not is_shown(len(item_rows)),
-            [
-                not is_shown(sum(1 for row in item_rows if row[4 + r] is not None))
-                for r in range(N_RATINGS)
-            ],
+    for item_id in item_ids:
+        whole = overall[item_id]
+        present = {k: t for k, t in groups[item_id].items() if t.respondents}
+        hidden = suppressed_cells({k: t.respondents for k, t in present.items()})
+        hidden_ratings = [
+            suppressed_cells({k: t.n[r] for k, t in present.items() if t.n[r]})
+            for r in range(N_RATINGS)
+        ]
+        out[item_id] = ItemFigures(
+            item_id=item_id,
+            overall=whole.figures(
+                None,
+                not is_shown(whole.respondents),
+                [not is_shown(whole.n[r]) for r in range(N_RATINGS)],
+            ),
+            groups=tuple(
+                tally.figures(
+                    key,
+                    key in hidden,
+                    [key in hidden_ratings[r] for r in range(N_RATINGS)],
+                )
+                for key, tally in groups[item_id].items()
+            ),
         )
-        by_key, hidden, hidden_ratings = _grouped(item_rows, grouping, keys)
-        groups = tuple(
-            _figures(
-                members,
-                key,
-                key in hidden and bool(members),
-                [key in hidden_ratings[r] for r in range(N_RATINGS)],
-            )
-            for key, members in by_key.items()
-        )
-        out[item_id] = ItemFigures(item_id=item_id, overall=overall, groups=groups)
     return out
 
 
@@ -177,36 +188,43 @@ def heat_cells(
     return out
 
 
-def visible_groups(
-    people: Sequence[tuple[object, object, object]],
-) -> dict[Grouping, set[object]]:
-    """For people described by (site, sex, generation), the groups of each grouping that may
-    be shown: those not suppressed."""
-    out = {}
-    for grouping in Grouping:
-        sizes: dict[object, int] = defaultdict(int)
-        for person in people:
-            sizes[person[grouping - 1]] += 1
-        hidden = suppressed_cells(dict(sizes))
-        out[grouping] = {key for key in sizes if key not in hidden}
-    return out
+class Respondents:
+    """The people behind a list of comments, described by (site, sex, generation): which groups
+    of each grouping may be shown (those not suppressed), and which descriptors a comment of one
+    of them may carry. Counting works on the distinct combinations (27 at most), so that a long
+    list of comments costs no pass over the people per comment."""
 
+    def __init__(self, people: Iterable[tuple[object, object, object]]):
+        self.combinations = Counter(people)
+        self.total = sum(self.combinations.values())
+        self._kept: dict[tuple, dict[Grouping, object]] = {}
+        self.visible: dict[Grouping, set[object]] = {}
+        for grouping in Grouping:
+            sizes: dict[object, int] = defaultdict(int)
+            for person, n in self.combinations.items():
+                sizes[person[grouping - 1]] += n
+            hidden = suppressed_cells(dict(sizes))
+            self.visible[grouping] = {key for key in sizes if key not in hidden}
 
-def descriptors(
-    person: tuple[object, object, object],
-    people: Sequence[tuple[object, object, object]],
-    visible: dict[Grouping, set[object]],
-) -> dict[Grouping, object]:
-    """The descriptors a comment of `person` may carry among `people` (its group of
-    respondents): site, then sex, then generation, each only if its group is shown and the
-    descriptors kept so far still describe at least five of `people`."""
-    kept: dict[Grouping, object] = {}
-    for grouping in Grouping:
-        value = person[grouping - 1]
-        if value in (None, "") or value not in visible[grouping]:
-            continue
-        trial = kept | {grouping: value}
-        matching = sum(1 for other in people if all(other[g - 1] == v for g, v in trial.items()))
-        if is_shown(matching):
-            kept = trial
-    return kept
+    def _matching(self, kept: dict[Grouping, object]) -> int:
+        return sum(
+            n
+            for person, n in self.combinations.items()
+            if all(person[g - 1] == v for g, v in kept.items())
+        )
+
+    def descriptors(self, person: tuple[object, object, object]) -> dict[Grouping, object]:
+        """Site, then sex, then generation, each kept only if its group is shown and the
+        descriptors kept so far still describe at least five of the people."""
+        if person in self._kept:
+            return dict(self._kept[person])
+        kept: dict[Grouping, object] = {}
+        for grouping in Grouping:
+            value = person[grouping - 1]
+            if value in (None, "") or value not in self.visible[grouping]:
+                continue
+            trial = kept | {grouping: value}
+            if is_shown(self._matching(trial)):
+                kept = trial
+        self._kept[person] = kept
+        return dict(kept)

@@ -92,8 +92,8 @@ def _comments(texts, people) -> tuple[list[Comment] | None, bool]:
         return [], False
     if not is_shown(len(people)):
         return [], True
-    visible = figures.visible_groups(people)
-    out = [Comment(text, figures.descriptors(person, people, visible)) for person, text in texts]
+    respondents = figures.Respondents(people)
+    out = [Comment(text, respondents.descriptors(person)) for person, text in texts]
     return sorted(out, key=lambda c: (c.text.casefold(), c.text)), False
 
 

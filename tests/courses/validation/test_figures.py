@@ -3,13 +3,7 @@ suppression applied to every cell."""
 
 import pytest
 
-from courses.validation.figures import (
-    Grouping,
-    descriptors,
-    heat_cells,
-    item_figures,
-    visible_groups,
-)
+from courses.validation.figures import Grouping, Respondents, heat_cells, item_figures
 
 
 def row(item, site, sex, gen, r1, r2=None, r3=None, r4=None, comment=False):
@@ -90,26 +84,27 @@ def test_a_comment_carries_only_descriptors_that_describe_five_people():
         + [("B", "F", "20-29")] * 5
         + [("B", "F", "other")] * 5
     )
-    visible = visible_groups(people)
+    respondents = Respondents(people)
+    visible = respondents.visible
     assert visible[Grouping.SITE] == {"A", "B"}
     # Two men: "M" is hidden, and with it "F", which would reveal it from the total.
     assert visible[Grouping.SEX] == set()
     # 35-50 (2) is hidden, and the smallest visible band ("other", 5) with it.
     assert visible[Grouping.GENERATION] == {"20-29"}
-    assert descriptors(("A", "M", "35-50"), people, visible) == {Grouping.SITE: "A"}
-    assert descriptors(("A", "F", "20-29"), people, visible) == {
+    assert respondents.descriptors(("A", "M", "35-50")) == {Grouping.SITE: "A"}
+    assert respondents.descriptors(("A", "F", "20-29")) == {
         Grouping.SITE: "A",
         Grouping.GENERATION: "20-29",
     }
-    assert descriptors(("B", "F", "other"), people, visible) == {Grouping.SITE: "B"}
+    assert respondents.descriptors(("B", "F", "other")) == {Grouping.SITE: "B"}
 
 
 def test_descriptors_are_dropped_when_together_they_describe_fewer_than_five():
     people = [("A", "F", "20-29")] * 4 + [("A", "F", "35-50")] * 6 + [("B", "F", "20-29")] * 6
-    visible = visible_groups(people)
-    assert visible[Grouping.GENERATION] == {"20-29", "35-50"}
+    respondents = Respondents(people)
+    assert respondents.visible[Grouping.GENERATION] == {"20-29", "35-50"}
     # Four women of 20-29 at A: "A" and "F" are kept, "20-29" would narrow them to four.
-    assert descriptors(("A", "F", "20-29"), people, visible) == {
+    assert respondents.descriptors(("A", "F", "20-29")) == {
         Grouping.SITE: "A",
         Grouping.SEX: "F",
     }
