@@ -27,6 +27,11 @@ from lms.models import ParticipantProfile
 _INTEGER = re.compile(r"[0-9]{1,4}")
 
 
+def _date_input() -> forms.DateInput:
+    # The browser's date picker reads and writes ISO dates, whatever the language of the page.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class RoundForm(forms.Form):
     """A round's definition; on creation also the course revision and the sessions."""
 
@@ -43,10 +48,8 @@ class RoundForm(forms.Form):
     cems = forms.ModelMultipleChoiceField(
         label=_("CEMs taking part"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=_date_input())
+    ends_on = forms.DateField(label=_("Ends on"), widget=_date_input())
     consent_version = forms.CharField(label=_("Consent text version"), max_length=20)
     consent_text = forms.CharField(
         label=_("Consent text"),
@@ -241,7 +244,7 @@ class WorkshopForm(forms.Form):
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)
     cem = forms.ModelChoiceField(label=_("CEM"), queryset=None, required=False)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=_date_input())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     notes = forms.CharField(
         label=_("General notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
