@@ -3,7 +3,7 @@ paper forms (the printable form, and typing one in)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -47,8 +47,8 @@ def participants(request: HttpRequest, round_id: int) -> HttpResponse:
             request.POST or None, candidates=participant_candidates(request.user, round_)
         )
     if request.method == "POST":
-        if form is None:
-            return HttpResponse(status=403)
+        if form is None:  # trainers read the list; coordinators add to it
+            raise PermissionDenied
         if form.is_valid():
             try:
                 added = participants_add(
