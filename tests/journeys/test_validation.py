@@ -99,7 +99,8 @@ def test_a_round_collects_feedback_online_and_from_paper_and_the_report_reads_it
     phone.wait_for_url(f"**{path}gracias/")
     activist.check("thanks")
     [(code,)] = activist.site.query(
-        "SELECT p.participant_code FROM lms_participantprofile p"
+        "SELECT r.research_code FROM lms_researchidentity r"
+        " JOIN lms_participantprofile p ON p.id = r.profile_id"
         " JOIN auth_user u ON u.id = p.user_id WHERE u.username = 'activista'"
     )
     [(source, answers)] = activist.site.query(

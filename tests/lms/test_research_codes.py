@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Response
 from certificates.models import Certificate
-from courses.models import Cohort, SessionDelivery
+from courses.models import Cohort, SessionDelivery, ValidationRound
 from lms.codes import READABLE_ALPHABET
 from lms.models import ParticipantProfile, ResearchIdentity
 from lms.research_codes import (
@@ -127,6 +127,9 @@ def staff_pages() -> list[str]:
     delivery = SessionDelivery.objects.filter(cohort=cohort).order_by("pk").first()
     certificate = Certificate.objects.filter(enrollment__cohort__status="closed").first()
     ids = {"cohort_id": cohort.pk}
+    validation = ValidationRound.objects.get()
+    r = validation.pk
+    participant = validation.participants.order_by("pk").first()
     admin_lists = (
         "participant_profiles",
         "enrollments",
@@ -153,6 +156,14 @@ def staff_pages() -> list[str]:
         *(reverse(f"{name}:index") for name in admin_lists),
         reverse("participant_profiles:edit", args=[certificate.enrollment.activist.profile.pk]),
         reverse("wagtailadmin_home"),
+        reverse("validation:round", args=[r]),
+        reverse("validation:participants", args=[r]),
+        reverse("validation:paper_list", args=[r]),
+        reverse("validation:paper_entry", args=[r, participant.pk]),
+        reverse("validation:results", args=[r]),
+        reverse("validation:finding", args=[r, validation.findings.order_by("pk").first().pk]),
+        reverse("validation:export", args=[r, "informe.pdf"]),
+        reverse("validation:export", args=[r, "resumen.csv"]),
     ]
 
 
@@ -184,4 +195,17 @@ def test_the_research_export_carries_research_codes_and_no_roster_code(client, d
     roster = set(ParticipantProfile.objects.values_list("participant_code", flat=True))
     research = set(ResearchIdentity.objects.values_list("research_code", flat=True))
     assert any(code in body for code in research)
+    assert not [code for code in roster if code in body]
+
+
+def test_the_validation_export_carries_research_codes_and_no_roster_code(client, db):
+    call_command("seed_demo", verbosity=0)
+    client.force_login(apps.get_model("auth.User").objects.get(username="coordinadora"))
+    validation = ValidationRound.objects.get()
+    export = client.get(reverse("validation:export", args=[validation.pk, "opiniones.csv"]))
+    assert export.status_code == 200
+    body = _body(export)
+    roster = set(ParticipantProfile.objects.values_list("participant_code", flat=True))
+    research = set(ResearchIdentity.objects.values_list("research_code", flat=True))
+    assert sum(code in body for code in research) == validation.feedback.count()
     assert not [code for code in roster if code in body]

@@ -40,6 +40,7 @@ def test_feedback_is_stored_under_the_research_code_with_the_profile_groups(mari
     assert created
     assert feedback.research_code == research_code_of(maria.person)
     profile = maria.person.profile
+    assert feedback.research_code != profile.participant_code  # never the roster code
     assert (feedback.site, feedback.sex, feedback.generation) == (
         maria.site,
         profile.sex,

@@ -15,6 +15,7 @@ from courses.validation.models import (
     ValidationWorkshop,
 )
 from courses.validation.services.participants import participants_add
+from lms.research_codes import research_code_of
 from tests.helpers import activist_at, en
 
 
@@ -93,7 +94,8 @@ def test_an_activist_agrees_and_gives_her_opinion_once(client, open_round, maria
     again = client.post(feedback_url, data)  # the back button and a second tap
     assert again["Location"].endswith("/gracias/")
     feedback = ValidationFeedback.objects.get()
-    assert feedback.research_code == maria.profile.participant_code
+    assert feedback.research_code == research_code_of(maria.profile)
+    assert feedback.research_code != maria.profile.participant_code  # never the roster code
     assert feedback.answers.count() == 2
     assert "Sent, thank you" in client.get(en("home:dashboard")).content.decode()
 
