@@ -12,9 +12,10 @@ a role gives them.
 Each kind of object is described once, in :data:`KINDS`, by its lookups (to its site, to the
 people who train it, to the person it belongs to) and by who reads and who manages it.
 Selectors, views, viewsets and exports ask this module for querysets (:func:`readable`,
-:func:`manageable`, :func:`owned`, :func:`trained`, :func:`coordinated`) and look single
-objects up with :func:`read_or_404` and :func:`manage_or_404`, so that "not allowed" and "does
-not exist" are the same 404. Views refuse a whole role with :func:`role_required` (403). No
+:func:`manageable`, :func:`owned`, :func:`trained`, :func:`coordinated`, and
+:func:`in_figures` for dashboards and de-identified exports) and look single objects up
+with :func:`read_or_404` and :func:`manage_or_404`, so that "not allowed" and "does not
+exist" are the same 404. Views refuse a whole role with :func:`role_required` (403). No
 other module filters by site or role.
 
 A new kind of object is one entry (the curriculum validation's, at the end of the table).
@@ -71,7 +72,10 @@ class Kind:
 
     ``site`` is the lookup from the model to :class:`lms.models.Site` ("pk" for sites),
     ``owner`` to the user the record belongs to, ``trainers`` to the users who train it.
-    ``aggregate`` reads the kind only added up, besides its readers (:func:`aggregated`)."""
+    ``aggregate`` reads the kind only added up, besides its readers (:func:`aggregated`).
+
+    ``figures`` is who reads the rows only as figures (counts on a dashboard, a de-identified
+    export), never one by one."""
 
     site: str
     read: Audience
@@ -79,6 +83,7 @@ class Kind:
     owner: str | None = None
     trainers: str | None = None
     aggregate: Audience = NOBODY
+    figures: Audience = NOBODY
 
 
 KINDS: dict[str, Kind] = {
@@ -114,6 +119,25 @@ KINDS: dict[str, Kind] = {
         trainers="enrollment__cohort__trainers",
         read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
         manage=COORDINATORS,
+        figures=COORDINATORS | ACCREDITORS,
+    ),
+    # The cascade: districts are kept by the coordinators of their site; an activist's
+    # community groups and replica sessions are hers, read by the CEM staff of the group's
+    # site, who verify the sessions; coordinators and accreditors read them as figures.
+    "courses.District": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
+    "courses.CommunityGroup": Kind(
+        site="cem__site",
+        owner="activist",
+        read=OWNER | SITE_TRAINERS | COORDINATORS,
+        manage=OWNER,
+        figures=COORDINATORS | ACCREDITORS,
+    ),
+    "courses.ReplicaSession": Kind(
+        site="group__cem__site",
+        owner="group__activist",
+        read=OWNER | SITE_TRAINERS | COORDINATORS,
+        manage=SITE_TRAINERS | COORDINATORS,
+        figures=COORDINATORS | ACCREDITORS,
     ),
     # Questionnaire answers are read only as aggregates (the analytics), and never by
     # accreditors; each activist reaches her own through her enrollment.
@@ -142,6 +166,10 @@ FOLLOWS_COURSES = frozenset({Role.ACTIVIST})
 READS_EVIDENCE = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
 #: Coordinate: the admin, the pre/post analytics and exports, issuing certificates.
 COORDINATES = frozenset({Role.COORDINATOR})
+#: Read the cascade's reach (figures only; accreditors change nothing).
+READS_REACH = frozenset({Role.COORDINATOR, Role.ACCREDITOR})
+#: Verify the replica sessions of the activists of one's site.
+VERIFIES_REPLICAS = RUNS_SESSIONS
 
 
 def _authenticated(user: User) -> bool:
@@ -364,6 +392,15 @@ def owned(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
     superusers too."""
     queryset = _queryset(objects)
     return _apply(queryset, _condition(user, kind_of(queryset.model), OWNER, superuser=False))
+
+
+def in_figures(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
+    """The rows whose figures the user may read (a dashboard, a de-identified export): her
+    site's for a coordinator, every site's for national coordinators, accreditors and
+    superusers. Never a way to show the rows themselves."""
+    queryset = _queryset(objects)
+    kind = kind_of(queryset.model)
+    return _apply(queryset, _condition(user, kind, kind.figures))
 
 
 def trained(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:

@@ -1,3 +1,4 @@
+from courses.cascade.models import CommunityGroup, District, ReplicaAttendee, ReplicaSession
 from courses.models.curriculum import CoursePage, CoursePageTag, CurriculumIndexPage, SessionPage
 from courses.models.delivery import (
     AttendanceRecord,
@@ -25,10 +26,14 @@ __all__ = [
     "AttendanceRecord",
     "AttendanceSettings",
     "Cohort",
+    "CommunityGroup",
     "CoursePage",
     "CoursePageTag",
     "CurriculumIndexPage",
+    "District",
     "Enrollment",
+    "ReplicaAttendee",
+    "ReplicaSession",
     "SessionDelivery",
     "SessionPage",
     "SheetReceipt",

@@ -61,6 +61,10 @@ class CoursePageTag(TaggedItemBase):
 
 
 class CoursePage(RoutablePageMixin, Page):
+    class PracticeUnit(models.TextChoices):
+        SESSIONS = "sessions", _("verified replica sessions")
+        HOURS = "hours", _("hours of verified replica sessions")
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     summary = models.TextField(_("summary"))
     learning_outcomes = RichTextField(_("learning outcomes"))
@@ -101,6 +105,26 @@ class CoursePage(RoutablePageMixin, Page):
         _("exit questionnaire submitted is required for the certificate"),
         default=False,
         help_text=_("Taking part is voluntary: an activist who declined is not held to this."),
+    )
+    practice_amount = models.PositiveSmallIntegerField(
+        _("supervised practice required"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "0: none. Otherwise how many verified replica sessions (or hours of them) each "
+            "activist must run with a community group before the certificate."
+        ),
+    )
+    practice_unit = models.CharField(
+        _("practice counted in"),
+        max_length=10,
+        choices=PracticeUnit.choices,
+        default=PracticeUnit.SESSIONS,
+    )
+    practice_days = models.PositiveSmallIntegerField(
+        _("days after the cohort's last session to complete the practice"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
     )
     tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("themes"))
     pre_instrument = models.ForeignKey(
@@ -146,6 +170,9 @@ class CoursePage(RoutablePageMixin, Page):
                 FieldPanel("required_sessions", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("require_pre_questionnaire"),
                 FieldPanel("require_post_questionnaire"),
+                FieldPanel("practice_amount"),
+                FieldPanel("practice_unit"),
+                FieldPanel("practice_days"),
             ],
             heading=_("Completion rules"),
         ),
@@ -177,6 +204,10 @@ class CoursePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    @property
+    def requires_practice(self) -> bool:
+        return self.practice_amount > 0
 
     def sessions(self):
         return SessionPage.objects.child_of(self).live().order_by("number", "path")
