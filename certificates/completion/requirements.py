@@ -15,42 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.models import ResearchConsent, Response, Wave
-from certificates.completion.inputs import CompletionInputs
+from certificates.completion.base import Check, Requirement
+from certificates.completion.practice import SupervisedPractice
 from courses.models import AttendanceRecord, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary
 from lms.research_codes import research_codes_of_people
-
-
-@dataclass(frozen=True, kw_only=True)
-class Check:
-    """What one requirement says of one enrollment: met or not, and why not (one sentence per
-    unmet condition). Subclasses add the facts behind the verdict."""
-
-    requirement: str
-    met: bool
-    reasons: tuple[str, ...] = ()
-
-    @property
-    def progress(self) -> tuple[str, ...]:
-        """What the activist reads about this requirement on her own screens."""
-        return ()
-
-
-class Requirement:
-    """One condition of the certificate. Subclasses set ``code`` and implement ``check``."""
-
-    code: ClassVar[str]
-
-    def load(self, inputs: CompletionInputs) -> object:
-        """Read what :meth:`check` needs for every cohort and course of `inputs` at once."""
-        return None
-
-    def check(self, enrollment: Enrollment, inputs: CompletionInputs, loaded) -> Check:
-        raise NotImplementedError
-
-    def sentences(self, course: CoursePage, loaded) -> list[str]:
-        """The requirement as the course sets it, in the active language."""
-        return []
 
 
 # --- Still enrolled ----------------------------------------------------------------------------
@@ -327,4 +296,5 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     MinimumAttendance(),
     RequiredSessions(),
     Questionnaires(),
+    SupervisedPractice(),
 )

@@ -195,3 +195,25 @@ def certificate_revoke(
     status_list_changed(certificate=certificate)  # its bit is set from this commit on
     render_certificate_pdf.enqueue_after_commit(certificate.pk)  # the "revoked" stamp
     return certificate
+
+
+def certificates_issue_after_practice(*, activist_id: int | None = None) -> list[Certificate]:
+    """Issue what supervised practice verified after a cohort closed has earned: in the closed
+    cohorts of courses that require practice, to every activist (or to `activist_id`) still
+    without a certificate who is eligible now. Idempotent; each cohort is issued in bulk, as
+    closing it did, and a revoked certificate is never replaced here."""
+    waiting = (
+        Enrollment.objects.filter(
+            cohort__status=Cohort.Status.CLOSED,
+            cohort__course__practice_amount__gt=0,
+            certificates__isnull=True,
+        )
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .values("cohort_id")
+    )
+    if activist_id is not None:
+        waiting = waiting.filter(activist_id=activist_id)
+    issued = []
+    for cohort in Cohort.objects.filter(pk__in=waiting).select_related("course", "cem__site"):
+        issued += certificates_issue(actor=None, cohort=cohort)
+    return issued

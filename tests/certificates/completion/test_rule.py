@@ -93,6 +93,7 @@ def test_each_requirement_gives_its_verdict_and_facts(cohort, sessions, instrume
         "attendance",
         "required_sessions",
         "questionnaires",
+        "practice",
     ]
     attendance = complete.checks["attendance"]
     assert (attendance.attendance.attended, attendance.attendance.scheduled) == (5, 5)
@@ -203,52 +204,52 @@ def test_reading_a_cohort_costs_the_same_queries_whatever_its_size(course, cohor
 
 
 @dataclass(frozen=True, kw_only=True)
-class PracticeCheck(Check):
-    replicas: int
+class InterviewCheck(Check):
+    interviewed: bool
 
 
-class SupervisedPractice(Requirement):
-    """Stands for a later requirement (verified replica sessions): one class, its own facts."""
+class FinalInterview(Requirement):
+    """Stands for a later requirement (an interview with the trainers): one class, its facts."""
 
-    code = "practice"
+    code = "interview"
     loads = 0
 
     def load(self, inputs):
-        SupervisedPractice.loads += 1
-        return {e.pk: 2 if e.pk % 2 else 0 for e in inputs.enrollments}
+        FinalInterview.loads += 1
+        return {e.pk: bool(e.pk % 2) for e in inputs.enrollments}
 
-    def check(self, enrollment, inputs, loaded) -> PracticeCheck:
-        replicas = loaded[enrollment.pk]
-        return PracticeCheck(
+    def check(self, enrollment, inputs, loaded) -> InterviewCheck:
+        done = loaded[enrollment.pk]
+        return InterviewCheck(
             requirement=self.code,
-            met=replicas >= 2,
-            reasons=() if replicas >= 2 else ("Needs 2 verified replica sessions.",),
-            replicas=replicas,
+            met=done,
+            reasons=() if done else ("Needs the final interview.",),
+            interviewed=done,
         )
 
     def sentences(self, course, loaded):
-        return ["Run 2 verified replica sessions."]
+        return ["Have the final interview with the trainers."]
 
 
 def test_a_new_requirement_plugs_in_as_one_more_object(cohort, sessions, instrument):
     made = marks(cohort, sessions, dict.fromkeys("abcd", "PPPPP"))
     for enrollment in made.values():
         submit_entry(enrollment, instrument)
-    rule = CompletionRule((*REQUIREMENTS, SupervisedPractice()))
-    SupervisedPractice.loads = 0
+    rule = CompletionRule((*REQUIREMENTS, FinalInterview()))
+    FinalInterview.loads = 0
     result = rule.of_cohort(cohort)
-    assert SupervisedPractice.loads == 1  # read once for the whole cohort
-    assert result.sentences[-1] == "Run 2 verified replica sessions."
+    assert FinalInterview.loads == 1  # read once for the whole cohort
+    assert result.sentences[-1] == "Have the final interview with the trainers."
     mine = {e.pk for e in made.values()}
     rows = [row for row in result.enrollments if row.enrollment.pk in mine]
     for row in rows:
-        practice = row.checks["practice"]
-        assert row.eligible == (practice.replicas >= 2)
-        if not practice.met:
-            assert row.reasons == ("Needs 2 verified replica sessions.",)
+        interview = row.checks["interview"]
+        assert row.eligible == interview.interviewed
+        if not interview.met:
+            assert row.reasons == ("Needs the final interview.",)
     assert {row.eligible for row in rows} == {True, False}
     # The shared rule is untouched.
-    assert "practice" not in COMPLETION.of_cohort(cohort).enrollments[0].checks
+    assert "interview" not in COMPLETION.of_cohort(cohort).enrollments[0].checks
 
 
 def test_the_activist_reads_her_progress_from_the_rule(client, cohort, sessions):
