@@ -231,3 +231,26 @@ def hold_sessions(cohort, sessions, statuses_by_enrollment: dict, *, days_ago_st
         if marks and delivery.scheduled_at <= now:
             attendance_sheet_save(actor=trainer, delivery=delivery, marks=marks)
     return deliveries
+
+
+# --- The cascade -----------------------------------------------------------------------------
+
+
+def district(ubigeo: str = "150143"):
+    """The districts come from a data migration (courses/cascade/data)."""
+    from courses.models import District
+
+    return District.objects.get(ubigeo=ubigeo)
+
+
+class CommunityGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.CommunityGroup"
+
+    activist = None  # pass activist=... (with a profile) and course=...
+    course = None
+    name = factory.Sequence(lambda n: f"Grupo comunitario {n}")
+    kind = "men"
+    district = factory.LazyFunction(district)
+    cem = factory.LazyAttribute(lambda g: g.activist.profile.cem)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=120))

@@ -108,16 +108,29 @@ class SupervisedPractice(Requirement):
         for group_id, person_id in co_facilitating:
             shared[group_id].add(person_id)
         replicas: dict[int, list[_Replica]] = defaultdict(list)
-        for group_id, owner_id, course_id, held_on, minutes, status in ReplicaSession.objects.filter(
+        for (
+            group_id,
+            owner_id,
+            course_id,
+            held_on,
+            minutes,
+            status,
+        ) in ReplicaSession.objects.filter(
             Q(group__activist_id__in=people) | Q(group_id__in=list(shared)),
             group__course_id__in=courses,
             status__in=COUNTED,
             held_on__gte=earliest,
         ).values_list(
-            "group_id", "group__activist_id", "group__course_id", "held_on", "duration_minutes",
+            "group_id",
+            "group__activist_id",
+            "group__course_id",
+            "held_on",
+            "duration_minutes",
             "status",
         ):
-            replica = _Replica(course_id, held_on, minutes, status == ReplicaSession.Status.VERIFIED)
+            replica = _Replica(
+                course_id, held_on, minutes, status == ReplicaSession.Status.VERIFIED
+            )
             for person_id in {owner_id} | shared.get(group_id, set()):
                 replicas[person_id].append(replica)
         return _Practice(replicas=replicas, deadlines=deadlines)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import ClassVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +19,6 @@ from certificates.completion.practice import SupervisedPractice
 from courses.models import AttendanceRecord, CoursePage, Enrollment, SessionDelivery
 from courses.selectors.delivery import AttendanceSummary
 from lms.research_codes import research_codes_of_people
-
 
 # --- Still enrolled ----------------------------------------------------------------------------
 

@@ -211,9 +211,7 @@ class ReplicaSession(models.Model):
 class ReplicaAttendee(models.Model):
     """A name on a replica session's attendance list: only for groups whose members agreed."""
 
-    replica = models.ForeignKey(
-        ReplicaSession, on_delete=models.CASCADE, related_name="attendees"
-    )
+    replica = models.ForeignKey(ReplicaSession, on_delete=models.CASCADE, related_name="attendees")
     full_name = models.CharField(_("name"), max_length=200)
 
     class Meta:

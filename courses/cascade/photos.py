@@ -54,9 +54,7 @@ def photo_clean(data: bytes) -> CleanPhoto:
             ),
             code="photo",
         )
-    not_an_image = ValidationError(
-        _("The file is not a JPEG, PNG or WebP photo."), code="photo"
-    )
+    not_an_image = ValidationError(_("The file is not a JPEG, PNG or WebP photo."), code="photo")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format

@@ -66,9 +66,7 @@ class ReplicaInput:
             "attendees": [name.strip() for name in self.attendees],
             "notes": self.notes.strip(),
             "photo": hashlib.sha256(self.photo).hexdigest() if self.photo else "",
-            "device_time": self.device_time.astimezone(UTC).isoformat()
-            if self.device_time
-            else "",
+            "device_time": self.device_time.astimezone(UTC).isoformat() if self.device_time else "",
         }
         encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(encoded.encode()).hexdigest()

@@ -44,9 +44,7 @@ def may_report(user: AbstractBaseUser) -> bool:
 
 def district_choices(user: AbstractBaseUser) -> QuerySet[District]:
     """The districts of the user's own site, for her groups."""
-    return District.objects.filter(site_id=access.home_site_id(user)).order_by(
-        "province", "name"
-    )
+    return District.objects.filter(site_id=access.home_site_id(user)).order_by("province", "name")
 
 
 def co_facilitator_choices(user: AbstractBaseUser):

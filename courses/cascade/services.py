@@ -117,6 +117,11 @@ def community_group_create(
 # --- Replica sessions --------------------------------------------------------------------------
 
 
+def _snapshot(replica: ReplicaSession, **extra) -> dict:
+    """The audit log says whether there is a photo, never where it is stored."""
+    return model_snapshot(replica, exclude=("photo",), **extra) | {"photo": bool(replica.photo)}
+
+
 def _refusals(
     *, actor, group: CommunityGroup, data: ReplicaInput, now: datetime
 ) -> list[ValidationError]:
@@ -159,9 +164,7 @@ def _refusals(
         refuse(_("One of the sessions chosen is not a session of the group's course."), "sessions")
     counts = data.counts
     if any(value < 0 or value > MAX_PARTICIPANTS for value in counts.values()):
-        refuse(
-            _("Each count must be between 0 and %(max)s.") % {"max": MAX_PARTICIPANTS}, "counts"
-        )
+        refuse(_("Each count must be between 0 and %(max)s.") % {"max": MAX_PARTICIPANTS}, "counts")
     total = sum(counts[cell.field] for cell in CELLS)
     if not total:
         refuse(_("Count the participants: nobody is counted."), "counts")
@@ -173,7 +176,7 @@ def _refusals(
         )
     if any(counts[cell.first_field] > counts[cell.field] for cell in CELLS):
         refuse(
-            _("There are more first-time participants than participants in some group of sex and age."),
+            _("Some sex and age group has more first-time participants than participants."),
             "first_timers",
         )
     if data.attendees and not group.members_consented:
@@ -241,8 +244,7 @@ def replica_record(
         action=AuditLogEntry.Action.CREATE,
         instance=replica,
         site=group.cem.site_id,
-        after=model_snapshot(replica, many_to_many=("sessions",))
-        | {"photo": bool(photo), "attendees": len(data.attendees)},
+        after=_snapshot(replica, many_to_many=("sessions",)) | {"attendees": len(data.attendees)},
         origin=data.origin,
         device_time=data.device_time,
     )
@@ -263,7 +265,7 @@ def _review(*, actor, replica: ReplicaSession, status: str, reason: str = "") ->
         raise ValidationError(_("Someone else must verify the sessions you reported."))
     if replica.status == status and replica.return_reason == reason:
         return replica
-    before = model_snapshot(replica)
+    before = _snapshot(replica)
     replica.status, replica.return_reason = status, reason
     replica.reviewed_by, replica.reviewed_at = actor, timezone.now()
     replica.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
@@ -273,7 +275,7 @@ def _review(*, actor, replica: ReplicaSession, status: str, reason: str = "") ->
         instance=replica,
         site=replica.group.cem.site_id,
         before=before,
-        after=model_snapshot(replica),
+        after=_snapshot(replica),
     )
     return replica
 
@@ -298,4 +300,6 @@ def replica_return(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say what the activist should correct.")})
-    return _review(actor=actor, replica=replica, status=ReplicaSession.Status.RETURNED, reason=reason)
+    return _review(
+        actor=actor, replica=replica, status=ReplicaSession.Status.RETURNED, reason=reason
+    )

@@ -24,4 +24,6 @@ class Command(BaseCommand):
         except (OSError, ValueError, KeyError) as error:
             raise CommandError(str(error)) from error
         changed = districts_load(District, Site, rows)
-        self.stdout.write(f"{changed} districts added or changed; {District.objects.count()} in all.")
+        self.stdout.write(
+            f"{changed} districts added or changed; {District.objects.count()} in all."
+        )
