@@ -205,12 +205,43 @@ def role_required(roles: Iterable[str]) -> Callable:
     return decorator
 
 
-def sees_facilitator_notes(user: User) -> bool:
-    """Facilitator and safety notes are for the people who run sessions, never for
-    participants: staff, trainers and coordinators."""
+def replica_courses(user: User) -> QuerySet:
+    """Ids of the courses whose sessions an activist may run with community groups (the
+    cascade): those she holds a valid certificate of, and those she is enrolled in that
+    require supervised practice."""
+    course = apps.get_model("courses.CoursePage")
+    if not _authenticated(user) or Role.ACTIVIST not in user_roles(user):
+        return course.objects.none().values("pk")
+    certified = apps.get_model("certificates.Certificate").objects.filter(
+        enrollment__activist=user, status="valid"
+    )
+    practising = apps.get_model("courses.Enrollment").objects.filter(
+        activist=user, status="enrolled", cohort__course__practice_amount__gt=0
+    )
+    return course.objects.filter(
+        Q(pk__in=certified.values("enrollment__cohort__course_id"))
+        | Q(pk__in=practising.values("cohort__course_id"))
+    ).values("pk")
+
+
+def runs_replicas(user: User) -> bool:
+    """Whether the user facilitates sessions of the cascade (cached for the request)."""
     if not _authenticated(user):
         return False
-    return user.is_staff or has_any_role(user, RUNS_SESSIONS)
+    cached = getattr(user, "_cem_runs_replicas", None)
+    if cached is None:
+        cached = replica_courses(user).exists()
+        user._cem_runs_replicas = cached
+    return cached
+
+
+def sees_facilitator_notes(user: User) -> bool:
+    """Facilitator and safety notes are for the people who run sessions, never for
+    participants: staff, trainers, coordinators, and the activists who run the curriculum's
+    sessions with community groups."""
+    if not _authenticated(user):
+        return False
+    return user.is_staff or has_any_role(user, RUNS_SESSIONS) or runs_replicas(user)
 
 
 # --- Site scope: the shared core ---------------------------------------------------------------

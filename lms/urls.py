@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("app.webmanifest", offline_views.web_manifest, name="web_manifest"),
     path("auditoria/", lms_views.audit_log, name="audit_log"),
     path("", include("courses.urls")),
+    path("", include("courses.cascade.urls")),
     path("", include("assessments.urls")),
     path("", include("certificates.urls")),
     path("panel/", include("home.urls")),

@@ -238,3 +238,37 @@ ACTIVIST_BUDGET = 100 * 1024
 TRAINER_BUDGET = 100 * 1024
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
+
+
+# --- The cascade -----------------------------------------------------------------------------
+
+
+def replica_input(sessions, *, days_ago: int = 3, **changes):
+    """A valid replica session: 7 women and 5 men of 18–29, 4 and 2 of them for the first time."""
+    import datetime as dt
+    import uuid
+
+    from courses.cascade.bands import COUNT_FIELDS, FIRST_FIELDS
+    from courses.cascade.protocol import ReplicaInput
+
+    counts = dict.fromkeys((*COUNT_FIELDS, *FIRST_FIELDS), 0)
+    counts |= {"women_18_29": 7, "men_18_29": 5, "first_women_18_29": 4, "first_men_18_29": 2}
+    counts |= changes.pop("counts", {})
+    values = {
+        "uuid": uuid.uuid4(),
+        "held_on": timezone.localdate() - dt.timedelta(days=days_ago),
+        "duration_minutes": 90,
+        "place": "Local comunal de Nueva Esperanza",
+        "session_ids": tuple(s.pk for s in sessions[:2]),
+        "counts": counts,
+    }
+    return ReplicaInput(**(values | changes))
+
+
+def image_bytes(kind: str = "JPEG", size=(800, 600), **save) -> bytes:
+    """A small photo made with Pillow, in any format it writes."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 30, 90)).save(out, format=kind, **save)
+    return out.getvalue()

@@ -1,6 +1,7 @@
 """What every page of a trainer or coordinator tells the device's scripts (config and strings).
 
-Other people's pages get nothing, so activists' pages carry no offline script at all."""
+Activists get them only when they run replica sessions of the cascade (their outbox holds
+those, never questionnaire answers); other people's pages carry no offline script at all."""
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -15,7 +16,8 @@ def offline(request: HttpRequest) -> dict:
     # The device stores this page to show it later: messages stay for the next real visit.
     context = {"offline_copy": request.headers.get("X-Offline-Copy") == "1"}
     user = getattr(request, "user", None)
-    if not access.has_any_role(user, access.RUNS_SESSIONS):
+    runs_sessions = access.has_any_role(user, access.RUNS_SESSIONS)
+    if not runs_sessions and not access.runs_replicas(user):
         return context
     device = reverse("courses:offline_device")
     context["offline"] = {
@@ -25,7 +27,7 @@ def offline(request: HttpRequest) -> dict:
         "at": timezone.now().isoformat(),
         "sw": reverse("service_worker"),
         "device": device,
-        "bundle": reverse("courses:offline_bundle"),
+        "bundle": reverse("courses:offline_bundle" if runs_sessions else "cascade:bundle"),
         "login": f"{reverse('login')}?next={device}",
         "strings": interface_strings(),
     }

@@ -14,7 +14,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -137,10 +137,15 @@ def prepare_bundle(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-@access.role_required(access.RUNS_SESSIONS)
 def device_page(request: HttpRequest) -> HttpResponse:
     """What this device keeps and what waits in its outbox. Its content comes from the device,
-    so the page is the same for everyone and is stored to be shown without connection."""
+    so the page is the same for everyone and is stored to be shown without connection.
+    Trainers and coordinators, and activists who run replica sessions, have one."""
+    if not (
+        access.has_any_role(request.user, access.RUNS_SESSIONS)
+        or access.runs_replicas(request.user)
+    ):
+        raise PermissionDenied
     return TemplateResponse(request, "courses/offline/device.html", {})
 
 

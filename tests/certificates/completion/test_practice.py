@@ -13,8 +13,8 @@ from certificates.models import Certificate
 from courses.cascade.services import replica_record, replica_verify
 from courses.cascade.tasks import issue_practice_certificates
 from courses.models import Cohort, ReplicaSession
-from tests.courses.cascade.conftest import replica_input
 from tests.factories import CommunityGroupFactory, EnrollmentFactory, hold_sessions
+from tests.helpers import replica_input
 
 pytestmark = pytest.mark.django_db
 

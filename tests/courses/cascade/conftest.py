@@ -1,29 +1,7 @@
-import datetime as dt
-import uuid
-
 import pytest
-from django.utils import timezone
 
 from certificates.issuance.services import certificates_issue
-from courses.cascade.bands import COUNT_FIELDS, FIRST_FIELDS
-from courses.cascade.protocol import ReplicaInput
 from tests.factories import CommunityGroupFactory, EnrollmentFactory, hold_sessions
-
-
-def replica_input(sessions, *, days_ago: int = 3, **changes) -> ReplicaInput:
-    """A valid replica session: 7 women and 5 men of 18–29, 4 and 2 of them for the first time."""
-    counts = dict.fromkeys((*COUNT_FIELDS, *FIRST_FIELDS), 0)
-    counts |= {"women_18_29": 7, "men_18_29": 5, "first_women_18_29": 4, "first_men_18_29": 2}
-    counts |= changes.pop("counts", {})
-    values = {
-        "uuid": uuid.uuid4(),
-        "held_on": timezone.localdate() - dt.timedelta(days=days_ago),
-        "duration_minutes": 90,
-        "place": "Local comunal de Nueva Esperanza",
-        "session_ids": tuple(s.pk for s in sessions[:2]),
-        "counts": counts,
-    }
-    return ReplicaInput(**(values | changes))
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from courses.cascade.services import (
 from courses.models import ReplicaSession
 from lms.models import AuditLogEntry
 from lms.roles import Role
-from tests.courses.cascade.conftest import replica_input
 from tests.factories import CEMFactory, district, person, site
+from tests.helpers import image_bytes, replica_input
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +141,6 @@ def test_names_are_kept_only_for_groups_whose_members_agreed(group, cohort_setup
 
 
 # --- Photos --------------------------------------------------------------------------------------
-
-
-def image_bytes(kind: str = "JPEG", size=(800, 600), **save) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (120, 30, 90)).save(out, format=kind, **save)
-    return out.getvalue()
 
 
 def test_the_photo_is_stored_without_its_exif(group, cohort_setup):
