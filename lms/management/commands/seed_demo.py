@@ -8,6 +8,7 @@ from wagtail.models import Site as WagtailSite
 
 from assessments.demo import seed_questionnaires
 from certificates.demo import seed_certificates
+from courses.cascade.demo import seed_cascade
 from courses.demo import seed_curriculum
 from courses.demo_delivery import seed_delivery
 from courses.validation.demo import seed_validation
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         seed_questionnaires(course=course)
         seed_certificates(admin=admin)
         seed_validation(course=course)
+        seed_cascade(course=course, admin=admin)
         self._data_protection()
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {course.title}"))
 
