@@ -65,6 +65,10 @@ class ActaActivist:
     certificate_issued_on: date | None
     certificate_revoked_at: datetime | None
     certificate_revoked_reason: str
+    practice_required: int = 0  # supervised practice: 0 when the course asks for none
+    practice_unit: str = ""
+    practice_done: int = 0
+    practice_met: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,9 @@ class ActaPdfRenderer(DocumentPdfRenderer):
                 "«Cumple» indica que se alcanzó el porcentaje mínimo de asistencia; «apto» "
                 "que se cumplen todos los requisitos del certificado. «Cambios» es el número "
                 "de correcciones posteriores de asistencia registradas en la bitácora de "
-                "auditoría. De los cuestionarios solo consta si fueron enviados, nunca las "
+                "auditoría. «Práctica» cuenta las sesiones de réplica con un grupo comunitario "
+                "verificadas por el CEM, cuando el curso exige práctica supervisada. "
+                "De los cuestionarios solo consta si fueron enviados, nunca las "
                 "respuestas. "
                 f"Los certificados se verifican en {_text(content.verification_url)}",
                 s["note"],
@@ -250,6 +256,12 @@ class ActaPdfRenderer(DocumentPdfRenderer):
             )
             if a.attendance_edits:
                 attendance += f"<br/>cambios: {a.attendance_edits}"
+            if a.practice_required:
+                unit = "horas" if a.practice_unit == "hours" else "réplicas"
+                attendance += (
+                    f"<br/>práctica: {a.practice_done}/{a.practice_required} {unit} verificadas"
+                    f" · {'cumple' if a.practice_met else 'no cumple'}"
+                )
             questionnaires = (
                 f"entrada: {_yes_no(a.entry_questionnaire)}<br/>"
                 f"salida: {_yes_no(a.exit_questionnaire)}"

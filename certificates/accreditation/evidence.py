@@ -137,6 +137,11 @@ class ActivistEvidence:
         return self.completion.attendance_check.attended_sessions
 
     @property
+    def practice(self):
+        """The supervised-practice check (``required`` 0 when the course asks for none)."""
+        return self.completion.checks["practice"]
+
+    @property
     def edit_count(self) -> int:
         return sum(len(cell.edits) for cell in self.cells)
 

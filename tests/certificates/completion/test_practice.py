@@ -135,3 +135,30 @@ def test_the_periodic_catch_up_issues_what_a_lost_task_did_not(
         assert issue_practice_certificates() == 1
         assert issue_practice_certificates() == 0
     assert Certificate.objects.get(enrollment=eva).is_valid
+
+
+def test_the_activists_progress_and_the_acta_show_the_practice(client, practice):
+    from lms.roles import Role
+    from tests.factories import person
+    from tests.helpers import en, pdf_text
+
+    ana = practice["ana"]
+    run(practice, ana)
+    client.force_login(ana.activist)
+    for url in (en("courses:my_courses"), en("home:dashboard")):
+        body = client.get(url).content.decode()
+        assert "Supervised practice: 1 of 2 verified replica sessions, by " in body, url
+    client.force_login(person(Role.ACCREDITOR))
+    evidence = client.get(en("accreditation:cohort", practice["cohort"].pk)).content.decode()
+    assert "1 of 2 verified replica sessions" in evidence
+    text, _reader = pdf_text(
+        client.get(en("accreditation:cohort_pdf", practice["cohort"].pk)).content
+    )
+    assert (
+        "Práctica supervisada: 2 sesiones de réplica" in text or "Supervised practice" not in text
+    )
+    assert "práctica: 1/2 réplicas verificadas · no cumple" in text
+    csv = client.get(en("accreditation:cohort_csv", practice["cohort"].pk)).content.decode(
+        "utf-8-sig"
+    )
+    assert "practice_verified" in csv.splitlines()[0]
