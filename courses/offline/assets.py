@@ -22,6 +22,7 @@ STATIC_ASSETS = (
     "courses/offline/dialogs.js",
     "courses/offline/prepare.js",
     "courses/offline/device.js",
+    "courses/cascade/replica.js",
     "courses/offline/icon-192.png",
     "courses/offline/icon-512.png",
 )

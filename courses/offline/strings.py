@@ -65,6 +65,10 @@ STRINGS = {
         "This sheet shows the version saved on this device on %(when)s, not sent yet."
     ),
     "notKept": _("This device could not keep the sheet. Nothing was saved."),
+    "replicaKept": _(
+        "Session saved on this device on %(when)s. It will be sent when there is a connection."
+    ),
+    "recordReplica": _("Record a session"),
 }
 
 
@@ -114,6 +118,12 @@ def _plurals() -> dict[str, dict[str, str]]:
                 "only when that account signs in on this device.",
                 n,
             )
+        ),
+        "participants": _forms(
+            lambda n: ngettext("%(count)s participant", "%(count)s participants", n)
+        ),
+        "communityGroups": _forms(
+            lambda n: ngettext("%(count)s community group", "%(count)s community groups", n)
         ),
         "sent": _forms(lambda n: ngettext("%(count)s sheet sent.", "%(count)s sheets sent.", n)),
     }

@@ -52,7 +52,8 @@ function conflictForm(sheet) {
 
 function sheetCard(sheet) {
   const card = el("article", { className: `card sheet-item state-${sheet.state}`, id: `sheet-${sheet.uuid}` });
-  const facts = [say("savedOn", { when: when(sheet.savedAt) }), say("marks", { count: sheet.marks.length })];
+  const counted = sheet.kind === "replica" ? say("participants", { count: sheet.participants }) : say("marks", { count: sheet.marks.length });
+  const facts = [say("savedOn", { when: when(sheet.savedAt) }), counted];
   if (sheet.origin === "paper") facts.push(say("fromPaper"));
   card.append(el("h3", { textContent: sheet.label }), el("p", { className: "muted", textContent: facts.join(" · ") }));
   card.append(el("p", { className: "state" }, el("strong", { textContent: say(STATE_TEXT[sheet.state]) }), " ", sheet.message || ""));
@@ -88,7 +89,11 @@ async function renderPrepared() {
     return;
   }
   status.textContent = `${say("preparedAt", { when: when(record.preparedAt) })} ${say(record.persisted ? "persisted" : "notPersisted")}`;
+  const groups = (record.groups || []).map((group) =>
+    el("section", { className: "card" }, el("h3", { textContent: group.name }), el("p", {}, el("a", { href: group.form_url, textContent: say("recordReplica") }))),
+  );
   prepared.replaceChildren(
+    ...groups,
     ...record.cohorts.map((cohort) =>
       el(
         "section",

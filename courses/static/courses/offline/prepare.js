@@ -18,6 +18,9 @@ function show(text) {
 async function describe() {
   const prepared = await getPrepared(config.user);
   if (!prepared) return show(say("notPrepared"));
+  if (prepared.groups?.length) {
+    return show(`${say("preparedAt", { when: when(prepared.preparedAt) })} ${say("communityGroups", { count: prepared.groups.length })}`);
+  }
   const sessions = prepared.cohorts.reduce((total, cohort) => total + cohort.sessions.length, 0);
   const groups = say("groups", { count: prepared.cohorts.length });
   show(say("preparedOn", { when: when(prepared.preparedAt), groups, sessions: say("sessions", { count: sessions }) }));
@@ -48,6 +51,7 @@ async function prepare() {
       user: config.user,
       preparedAt: bundle.prepared_at,
       cohorts: bundle.cohorts,
+      groups: bundle.groups || [],
       pages: bundle.pages,
       persisted,
     });

@@ -1,6 +1,7 @@
 // Sending the outbox: used by the pages and by the service worker (no DOM here).
 //
-// Each waiting sheet of the signed-in account goes to its session's endpoint with the
+// The outbox holds attendance sheets and, for activists of the cascade, replica sessions
+// (`kind: "replica"`), sent to their own endpoint with the same answers. Each waiting sheet of the signed-in account goes to its session's endpoint with the
 // account's newest CSRF token. What the answer means for the sheet:
 //   saved, already_received    it is on the server: it leaves the outbox
 //   no answer, 5xx             it waits; the round stops (no connection, or server trouble)
@@ -12,6 +13,14 @@ import { PAGES_CACHE, deleteSheets, putSheet, sheetsOf } from "./store.js";
 
 const FINAL = new Set(["saved", "already_received"]);
 const SIGN_IN = new Set(["signed_out", "csrf"]);
+
+// A replica session of the cascade travels as multipart: its JSON and, if any, its photo.
+function replicaBody(record) {
+  const body = new FormData();
+  body.append("replica", JSON.stringify({ ...record.replica, uuid: record.uuid, recorded_by: record.user, device_time: record.savedAt }));
+  if (record.photo) body.append("photo", record.photo, record.photoName || "foto");
+  return body;
+}
 
 function payload(sheet, notify) {
   return JSON.stringify({
@@ -28,12 +37,15 @@ function payload(sheet, notify) {
 async function post(sheet, csrf, notify) {
   let response;
   try {
+    const replica = sheet.kind === "replica";
+    const headers = { Accept: "application/json", "X-CSRFToken": csrf };
+    if (!replica) headers["Content-Type"] = "application/json";
     response = await fetch(sheet.syncUrl, {
       method: "POST",
       credentials: "same-origin",
       cache: "no-store",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
-      body: payload(sheet, notify),
+      headers,
+      body: replica ? replicaBody(sheet) : payload(sheet, notify),
     });
   } catch {
     return { status: "offline" };
@@ -67,7 +79,7 @@ async function round({ user, csrf, notify }) {
     if (FINAL.has(answer.status)) {
       await deleteSheets([sheet.uuid]);
       outcome.sent.push(sheet);
-      await refreshCopy(sheet.sheetUrl);
+      await refreshCopy(sheet.refreshUrl || sheet.sheetUrl);
       continue;
     }
     if (answer.status === "offline" || answer.status === "unavailable" || SIGN_IN.has(answer.status)) {
