@@ -12,17 +12,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.cascade.services import replica_record
 from courses.offline.paper import sheet_code
 from lms.roles import Role
 from tests.factories import (
     CEMFactory,
     CohortFactory,
+    CommunityGroupFactory,
     EnrollmentFactory,
     SessionDeliveryFactory,
     UserFactory,
     person,
     site,
 )
+from tests.helpers import image_bytes, replica_input
 
 ROLES = [
     "anonymous",
@@ -44,7 +47,8 @@ MATRIX = {
     "attendance_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
     "attendance_sheet_post": ("post", [302, 403, 403, 302, 404, 302, 404, 302, 403, 302]),
     "sign_in_sheet": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
-    "offline_device": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
+    # Activists who run replica sessions (both, here) keep an outbox too.
+    "offline_device": ("get", [302, 200, 200, 200, 200, 200, 200, 200, 403, 200]),
     "offline_bundle": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
     # The code of the past session: its sheet, or back to Mis grupos with "no such code".
     "paper_sheet": ("get", [302, 403, 403, 302, 302, 302, 302, 302, 403, 302]),
@@ -60,6 +64,17 @@ MATRIX = {
     "validation_results": ("get", [302, 403, 403, 403, 403, 200, 404, 200, 200, 200]),
     "validation_feedback_csv": ("get", [302, 403, 403, 403, 403, 200, 404, 200, 403, 200]),
     "validation_take_part": ("get", [302, 200, 404, 403, 403, 403, 403, 403, 403, 404]),
+    # The cascade: both activists practise the course; the group and session are the first's.
+    "my_community_groups": ("get", [302, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    "community_group_create": ("get", [302, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    "replica_create": ("get", [302, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+    "replica_verify_list": ("get", [302, 403, 403, 200, 200, 200, 200, 200, 403, 200]),
+    "replica_detail": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
+    "replica_verify": ("post", [302, 403, 403, 302, 404, 302, 404, 302, 403, 302]),
+    "replica_photo": ("get", [302, 403, 403, 200, 404, 200, 404, 200, 403, 200]),
+    "reach": ("get", [302, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    "reach_export": ("get", [302, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    "community_offline_bundle": ("get", [302, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
 }
 
 CASES = [
@@ -97,6 +112,8 @@ def _validation_round(course, cohort, users):
 @pytest.fixture
 def world(cohort_setup, course):
     cohort, sessions = cohort_setup["cohort"], cohort_setup["sessions"]
+    course.practice_amount = 1  # its activists may report replica sessions
+    course.save()
     past = SessionDeliveryFactory(cohort=cohort, session=sessions[0])
     upcoming = SessionDeliveryFactory(
         cohort=cohort, session=sessions[1], scheduled_at=timezone.now() + dt.timedelta(days=7)
@@ -118,6 +135,13 @@ def world(cohort_setup, course):
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
     round_ = _validation_round(course, cohort, users)
+    activist = users["activist"]
+    group = CommunityGroupFactory(activist=activist, course=course, cem=cohort.cem)
+    replica = replica_record(
+        actor=activist,
+        group=group,
+        data=replica_input(sessions, days_ago=1, photo=image_bytes()),
+    ).replica
     sheet = reverse("courses:attendance_sheet", args=[cohort.pk, past.pk])
     urls = {
         "my_cohorts": reverse("courses:my_cohorts"),
@@ -139,10 +163,21 @@ def world(cohort_setup, course):
         "validation_results": reverse("validation:results", args=[round_.pk]),
         "validation_feedback_csv": reverse("validation:export", args=[round_.pk, "opiniones.csv"]),
         "validation_take_part": reverse("validation:take_part", args=[round_.pk]),
+        "my_community_groups": reverse("cascade:my_groups"),
+        "community_group_create": reverse("cascade:group_create"),
+        "replica_create": reverse("cascade:replica_create", args=[group.pk]),
+        "replica_verify_list": reverse("cascade:verify_list"),
+        "replica_detail": reverse("cascade:replica_detail", args=[replica.pk]),
+        "replica_verify": reverse("cascade:replica_detail", args=[replica.pk]),
+        "replica_photo": reverse("cascade:replica_photo", args=[replica.pk]),
+        "reach": reverse("cascade:reach"),
+        "reach_export": reverse("cascade:export"),
+        "community_offline_bundle": reverse("cascade:bundle"),
     }
     return {
         "users": users,
         "urls": urls,
+        "group": group,
         "cohort": cohort,
         "other_cohort": other_cohort,
         "past": past,
@@ -155,6 +190,8 @@ def test_permission_matrix(client, world, view, role, method, expected):
     if user is not None:
         client.force_login(user)
     data = {"all_present": "1"} if view == "attendance_sheet_post" else {}
+    if view == "replica_verify":
+        data = {"action": "verify"}
     response = getattr(client, method)(world["urls"][view], data)
     assert response.status_code == expected
     if role == "anonymous":
@@ -220,3 +257,34 @@ def test_an_activist_who_also_trains_does_not_see_the_roster_of_their_own_course
 def test_the_audit_log_has_no_post_handler(client, world):
     client.force_login(world["users"]["national_coordinator"])
     assert client.post(reverse("audit_log")).status_code == 405
+
+
+# The activist's outbox endpoint answers JSON: her own group 201, another's 404.
+REPLICA_SYNC = [401, 201, 404, 403, 403, 403, 403, 403, 403, 403]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), list(zip(ROLES, REPLICA_SYNC, strict=True)), ids=ROLES
+)
+def test_permission_matrix_of_the_replica_endpoint(client, world, cohort_setup, role, expected):
+    from courses.models import ReplicaSession
+
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "recorded_by": user.pk if user else 1,
+        "device_time": timezone.now().isoformat(),
+        "held_on": timezone.localdate().isoformat(),
+        "duration_minutes": 60,
+        "place": "Local",
+        "sessions": [cohort_setup["sessions"][0].pk],
+        "counts": {"women_18_29": 5},
+    }
+    before = ReplicaSession.objects.count()
+    response = client.post(
+        reverse("cascade:replica_sync", args=[world["group"].pk]), {"replica": json.dumps(body)}
+    )
+    assert response.status_code == expected
+    assert ReplicaSession.objects.count() == before + (1 if expected == 201 else 0)
