@@ -87,7 +87,9 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "lms.Site": Kind(site="pk", read=COORDINATORS, manage=COORDINATORS),
+    "lms.Site": Kind(
+        site="pk", read=COORDINATORS, manage=COORDINATORS, figures=COORDINATORS | ACCREDITORS
+    ),
     "lms.CEM": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
     "lms.ParticipantProfile": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
     "auth.User": Kind(site="profile__site", read=COORDINATORS, manage=COORDINATORS),
