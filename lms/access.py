@@ -11,17 +11,16 @@ a role gives them.
 
 Each kind of object is described once, in :data:`KINDS`, by its lookups (to its site, to the
 people who train it, to the person it belongs to) and by who reads and who manages it.
-Selectors, views, viewsets and exports ask this module for querysets (:func:`readable`,
-:func:`manageable`, :func:`owned`, :func:`trained`, :func:`coordinated`, and
-:func:`in_figures` for dashboards and de-identified exports) and look single objects up
-with :func:`read_or_404` and :func:`manage_or_404`, so that "not allowed" and "does not
-exist" are the same 404. Views refuse a whole role with :func:`role_required` (403). No
+Selectors, views, viewsets and exports ask it for querysets (:func:`readable`, :func:`manageable`,
+:func:`owned`, :func:`trained`, :func:`coordinated`, :func:`in_figures`) and single objects
+(:func:`read_or_404`, :func:`manage_or_404`): "not allowed" and "does not exist" are one 404.
+Views refuse a whole role with :func:`role_required` (403). No
 other module filters by site or role.
 
-A new kind of object is one entry (the curriculum validation's, at the end of the table).
-Some kinds are also read *added up* by a wider audience (:func:`aggregated`): accreditors read
-validation feedback as figures and workshops as the groups' assessments, never one by one.
-:func:`sites_to_manage` says where a user may create an object of a kind.
+A new kind of object is one entry. Some kinds are also read *as figures* by a wider audience
+than their readers (:func:`in_figures`): accreditors read validation feedback as counts and the
+cascade's reach as totals, never one row at a time. :func:`sites_to_manage` says where a user
+may create an object of a kind.
 
 Models are named by label, never imported: every app imports this module, and it imports none
 of theirs.
@@ -71,11 +70,8 @@ class Kind:
     """How one kind of object relates to sites and people, and who reads or manages it.
 
     ``site`` is the lookup from the model to :class:`lms.models.Site` ("pk" for sites),
-    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it.
-    ``aggregate`` reads the kind only added up, besides its readers (:func:`aggregated`).
-
-    ``figures`` is who reads the rows only as figures (counts on a dashboard, a de-identified
-    export), never one by one."""
+    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it;
+    ``figures`` reads them only as figures (dashboards, de-identified exports), never one by one."""
 
     site: str
     read: Audience
@@ -123,9 +119,7 @@ KINDS: dict[str, Kind] = {
         manage=COORDINATORS,
         figures=COORDINATORS | ACCREDITORS,
     ),
-    # The cascade: districts are kept by the coordinators of their site; an activist's
-    # community groups and replica sessions are hers, read by the CEM staff of the group's
-    # site, who verify the sessions; coordinators and accreditors read them as figures.
+    # The cascade: an activist's groups and replica sessions; the site's staff verify them.
     "courses.District": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
     "courses.CommunityGroup": Kind(
         site="cem__site",
@@ -170,8 +164,6 @@ READS_EVIDENCE = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
 COORDINATES = frozenset({Role.COORDINATOR})
 #: Read the cascade's reach (figures only; accreditors change nothing).
 READS_REACH = frozenset({Role.COORDINATOR, Role.ACCREDITOR})
-#: Verify the replica sessions of the activists of one's site.
-VERIFIES_REPLICAS = RUNS_SESSIONS
 
 
 def _authenticated(user: User) -> bool:
@@ -207,34 +199,8 @@ def role_required(roles: Iterable[str]) -> Callable:
     return decorator
 
 
-def replica_courses(user: User) -> QuerySet:
-    """Ids of the courses whose sessions an activist may run with community groups (the
-    cascade): those she holds a valid certificate of, and those she is enrolled in that
-    require supervised practice."""
-    course = apps.get_model("courses.CoursePage")
-    if not _authenticated(user) or Role.ACTIVIST not in user_roles(user):
-        return course.objects.none().values("pk")
-    certified = apps.get_model("certificates.Certificate").objects.filter(
-        enrollment__activist=user, status="valid"
-    )
-    practising = apps.get_model("courses.Enrollment").objects.filter(
-        activist=user, status="enrolled", cohort__course__practice_amount__gt=0
-    )
-    return course.objects.filter(
-        Q(pk__in=certified.values("enrollment__cohort__course_id"))
-        | Q(pk__in=practising.values("cohort__course_id"))
-    ).values("pk")
-
-
-def runs_replicas(user: User) -> bool:
-    """Whether the user facilitates sessions of the cascade (cached for the request)."""
-    if not _authenticated(user):
-        return False
-    cached = getattr(user, "_cem_runs_replicas", None)
-    if cached is None:
-        cached = replica_courses(user).exists()
-        user._cem_runs_replicas = cached
-    return cached
+#: Other ways of running the curriculum's sessions, checks added by the apps that know them.
+ALSO_RUN_SESSIONS: list[Callable[[User], bool]] = []
 
 
 def sees_facilitator_notes(user: User) -> bool:
@@ -243,7 +209,9 @@ def sees_facilitator_notes(user: User) -> bool:
     sessions with community groups."""
     if not _authenticated(user):
         return False
-    return user.is_staff or has_any_role(user, RUNS_SESSIONS) or runs_replicas(user)
+    if user.is_staff or has_any_role(user, RUNS_SESSIONS):
+        return True
+    return any(check(user) for check in ALSO_RUN_SESSIONS)
 
 
 # --- Site scope: the shared core ---------------------------------------------------------------
@@ -428,9 +396,8 @@ def owned(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
 
 
 def in_figures(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
-    """The rows whose figures the user may read (a dashboard, a de-identified export): her
-    site's for a coordinator, every site's for national coordinators, accreditors and
-    superusers. Never a way to show the rows themselves."""
+    """The rows whose figures the user may read (dashboards, de-identified exports), never
+    to show one by one: a coordinator's site, every site for national ones and accreditors."""
     queryset = _queryset(objects)
     kind = kind_of(queryset.model)
     return _apply(queryset, _condition(user, kind, kind.figures))

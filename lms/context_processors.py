@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from lms.access import runs_replicas, sees_facilitator_notes
+from lms.access import sees_facilitator_notes
 from lms.roles import Role, user_roles
 
 
@@ -16,5 +16,4 @@ def roles(request: HttpRequest) -> dict:
         "is_accreditor": Role.ACCREDITOR in names,
         # Lazy: for an activist they cost a query, asked only by pages that show notes.
         "can_see_facilitator_notes": SimpleLazyObject(lambda: sees_facilitator_notes(user)),
-        "runs_replicas": SimpleLazyObject(lambda: runs_replicas(user)),
     }

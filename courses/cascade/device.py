@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.cascade.photos import MAX_PHOTO_BYTES
 from courses.cascade.protocol import MalformedReplica, replica_parse
+from courses.cascade.selectors import runs_replicas
 from courses.cascade.services import ReplicaUuidReused, replica_record
 from courses.models import CommunityGroup, ReplicaSession
 from lms import access
@@ -58,7 +59,7 @@ def replica_sync(request: HttpRequest, group_id: int) -> JsonResponse:
     user = request.user
     if not user.is_authenticated:
         return _answer(401, "signed_out", _("Your session has ended: sign in again to send."))
-    if not access.runs_replicas(user):
+    if not runs_replicas(user):
         return _answer(403, "forbidden", _("Your account does not report replica sessions."))
     upload = request.FILES.get("photo")
     if upload is not None and upload.size > MAX_PHOTO_BYTES:
@@ -108,7 +109,7 @@ def replica_sync(request: HttpRequest, group_id: int) -> JsonResponse:
 def offline_bundle(request: HttpRequest) -> JsonResponse:
     """What "Prepare for offline" keeps for an activist: the list of her groups and the form
     of each; never anything about questionnaires."""
-    if not access.runs_replicas(request.user):
+    if not runs_replicas(request.user):
         return _answer(403, "forbidden", _("Your account does not report replica sessions."))
     groups = access.owned(request.user, CommunityGroup).order_by("name", "pk")
     forms = [reverse("cascade:replica_create", args=[g.pk]) for g in groups]

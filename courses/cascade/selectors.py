@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from certificates.models import Certificate
 from courses.models import (
     CommunityGroup,
     CoursePage,
     District,
+    Enrollment,
     ReplicaSession,
     SessionPage,
 )
@@ -22,8 +24,30 @@ from lms.roles import Role
 
 
 def reporting_courses(user: AbstractBaseUser) -> QuerySet[CoursePage]:
-    """The courses whose sessions the user may run as replicas (the access module's rule)."""
-    return CoursePage.objects.filter(pk__in=access.replica_courses(user)).order_by("title")
+    """The courses whose sessions an activist may run with community groups: those she holds
+    a valid certificate of, and those she is enrolled in that require supervised practice."""
+    if not access.has_any_role(user, {Role.ACTIVIST}) or user.is_superuser:
+        return CoursePage.objects.none()
+    certified = access.owned(user, Certificate).filter(status=Certificate.Status.VALID)
+    practising = access.owned(user, Enrollment).filter(
+        status=Enrollment.Status.ENROLLED, cohort__course__practice_amount__gt=0
+    )
+    return CoursePage.objects.filter(
+        Q(pk__in=certified.values("enrollment__cohort__course_id"))
+        | Q(pk__in=practising.values("cohort__course_id"))
+    ).order_by("title")
+
+
+def runs_replicas(user: AbstractBaseUser) -> bool:
+    """Whether the user runs sessions of the cascade (one query, cached for the request).
+    They see facilitator guides and keep an outbox on their phone."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_cem_runs_replicas", None)
+    if cached is None:
+        cached = reporting_courses(user).exists()
+        user._cem_runs_replicas = cached
+    return cached
 
 
 def may_report(user: AbstractBaseUser) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.cascade.forms import CommunityGroupForm, ReplicaForm, ReturnForm
-from courses.cascade.selectors import own_groups, replicas_to_verify
+from courses.cascade.selectors import own_groups, replicas_to_verify, runs_replicas
 from courses.cascade.services import (
     ReplicaUuidReused,
     community_group_create,
@@ -33,7 +33,7 @@ from lms.downloads import attachment_response
 
 def _require_replicas(request: HttpRequest) -> None:
     """Activists certified in a course, or practising one; 403 for anybody else."""
-    if not access.runs_replicas(request.user):
+    if not runs_replicas(request.user):
         raise PermissionDenied
 
 
@@ -111,7 +111,7 @@ def replica_create(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@access.role_required(access.VERIFIES_REPLICAS)
+@access.role_required(access.RUNS_SESSIONS)
 def verify_list(request: HttpRequest) -> HttpResponse:
     replicas = list(replicas_to_verify(request.user)[:200])
     return TemplateResponse(request, "courses/cascade/verify_list.html", {"replicas": replicas})
@@ -119,7 +119,7 @@ def verify_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@access.role_required(access.VERIFIES_REPLICAS)
+@access.role_required(access.RUNS_SESSIONS)
 def replica_detail(request: HttpRequest, replica_id: int) -> HttpResponse:
     replica = access.manage_or_404(
         request.user,
@@ -156,7 +156,7 @@ def replica_detail(request: HttpRequest, replica_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@access.role_required(access.VERIFIES_REPLICAS)
+@access.role_required(access.RUNS_SESSIONS)
 def replica_photo(request: HttpRequest, replica_id: int) -> HttpResponse:
     """The evidence photo, only for the CEM staff of the group's site; never cached."""
     replica = access.manage_or_404(request.user, ReplicaSession, pk=replica_id)

@@ -7,17 +7,23 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from courses.cascade.selectors import runs_replicas
 from courses.offline.strings import interface_strings
 from lms import access
 
 
 def offline(request: HttpRequest) -> dict:
     # The device stores this page to show it later: messages stay for the next real visit.
-    context = {"offline_copy": request.headers.get("X-Offline-Copy") == "1"}
     user = getattr(request, "user", None)
+    context = {
+        "offline_copy": request.headers.get("X-Offline-Copy") == "1",
+        # Lazy: the navigation of activists' pages asks it (one query); nothing else does.
+        "runs_replicas": SimpleLazyObject(lambda: runs_replicas(user)),
+    }
     runs_sessions = access.has_any_role(user, access.RUNS_SESSIONS)
-    if not runs_sessions and not access.runs_replicas(user):
+    if not runs_sessions and not runs_replicas(user):
         return context
     device = reverse("courses:offline_device")
     context["offline"] = {

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from courses.cascade.selectors import runs_replicas
 from courses.models import SessionDelivery, SheetReceipt
 from courses.offline.assets import SERVICE_WORKER_TEMPLATE, asset_urls, assets_version
 from courses.offline.paper import sheet_code_decode
@@ -141,10 +142,7 @@ def device_page(request: HttpRequest) -> HttpResponse:
     """What this device keeps and what waits in its outbox. Its content comes from the device,
     so the page is the same for everyone and is stored to be shown without connection.
     Trainers and coordinators, and activists who run replica sessions, have one."""
-    if not (
-        access.has_any_role(request.user, access.RUNS_SESSIONS)
-        or access.runs_replicas(request.user)
-    ):
+    if not (access.has_any_role(request.user, access.RUNS_SESSIONS) or runs_replicas(request.user)):
         raise PermissionDenied
     return TemplateResponse(request, "courses/offline/device.html", {})
 

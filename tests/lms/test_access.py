@@ -348,6 +348,9 @@ def test_facilitator_notes_are_for_those_who_run_sessions(world):
     users = world["users"]
     readers = {role for role, user in users.items() if access.sees_facilitator_notes(user)}
     assert readers == {
+        # Certified activists run the curriculum's sessions with their community groups.
+        "activist",
+        "other_activist",
         "trainer",
         "other_trainer",
         "site_coordinator",

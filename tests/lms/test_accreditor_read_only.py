@@ -20,7 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Instrument
 from certificates.models import Certificate
-from courses.models import Cohort, Enrollment, SessionDelivery, ValidationRound
+from courses.models import (
+    Cohort,
+    CommunityGroup,
+    Enrollment,
+    ReplicaSession,
+    SessionDelivery,
+    ValidationRound,
+)
 from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
 
 PROJECT_MODULES = ("courses.", "assessments.", "certificates.", "lms.", "home.")
@@ -58,6 +65,8 @@ EXPECTED = {
     "validation:workshop",
     "validation:finding_edit",
     "validation:feedback",
+    "cascade:replica_detail",
+    "cascade:replica_sync",
 }
 # Admin URL namespaces (viewsets) or names → the model whose id fills their `pk`.
 PK_MODELS = {
@@ -165,6 +174,8 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         "code": demo["certificate"].code,
         "course_code": cohort.course.code,
         "list_id": demo["certificate"].portable.status_list_id,
+        "group_id": CommunityGroup.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "replica_id": ReplicaSession.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     if owner in PK_MODELS:
         values["pk"] = pk_of[PK_MODELS[owner]]

@@ -23,7 +23,7 @@ def test_seed_demo_twice_gives_the_same_counts(db):
 
 def test_seed_demo_builds_a_full_course_with_review_workflow(db):
     call_command("seed_demo", verbosity=0)
-    course = CoursePage.objects.get()
+    course = CoursePage.objects.get(code="MPV-01")
     sessions = SessionPage.objects.child_of(course).live()
     assert sessions.count() >= 8
     for session in sessions:
@@ -42,7 +42,7 @@ def test_seed_demo_builds_a_full_course_with_review_workflow(db):
 
 def test_demo_site_serves_home_and_course_in_both_languages(client, db):
     call_command("seed_demo", verbosity=0)
-    course = CoursePage.objects.get()
+    course = CoursePage.objects.get(code="MPV-01")
     home = client.get("/")
     assert home.status_code == 200
     assert "Villa María del Triunfo" in home.content.decode()
