@@ -2,8 +2,8 @@
 see it. Only verified replica sessions count.
 
 Read in a fixed number of queries whatever the number of replica sessions: certified activists
-with whether each ran a verified session within :data:`ACTIVE_WINDOW` days of the end of the
-training that certified her (one query, an EXISTS per certificate), verified sessions summed
+(one query), those of them who ran a verified session within :data:`ACTIVE_WINDOW` days of the
+end of a training that certified them (one join), verified sessions summed
 per CEM × district × month (one query), groups active in the last :data:`ACTIVE_WINDOW` days
 per CEM × district (one query), and the names of the sites, CEMs and districts seen (three).
 Everything else is added up in Python from those rows, which grow with places and months, not
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, F, Min, Sum
+from django.db.models.functions import Cast, Substr
 
 from assessments.analytics.suppression import is_shown, suppressed_cells
 from certificates.models import Certificate
@@ -126,26 +126,26 @@ def reach_for(user: AbstractBaseUser, *, site_id: int | None = None, today: dt.d
         replicas = replicas.filter(group__cem__site=site)
         certificates = certificates.filter(enrollment__cohort__cem__site=site)
 
-    # 1. Certified activists: the earliest end of a training that certified each.
-    window_end = ExpressionWrapper(
-        F("cohort_end") + dt.timedelta(days=ACTIVE_WINDOW), output_field=DateField()
+    # 1. Certified activists, and which of them ran a verified session within 90 days of the
+    #    end of a training that certified them: the first session after each such end, one
+    #    grouped join (no subquery per activist, no date arithmetic for SQLite to call).
+    certified_ids = set(
+        certificates.order_by().values_list("enrollment__activist_id", flat=True).distinct()
     )
-    ran = ReplicaSession.objects.filter(
-        status=ReplicaSession.Status.VERIFIED,
-        group__activist_id=OuterRef("enrollment__activist_id"),
-        held_on__gte=OuterRef("cohort_end"),
-        held_on__lte=OuterRef("window_end"),
-    )
-    earliest: dict[int, tuple[dt.date, bool]] = {}
-    for person, ended, active in (
-        certificates.annotate(window_end=window_end, ran=Exists(ran))
+    ended = "group__activist__enrollments__certificates__cohort_end"
+    active_ids = {
+        person_id
+        for person_id, end, first in replicas.filter(
+            group__activist__enrollments__certificates__status=Certificate.Status.VALID,
+            held_on__gte=F(ended),
+        )
         .order_by()
-        .values_list("enrollment__activist_id", "cohort_end", "ran")
-    ):
-        if person not in earliest or ended < earliest[person][0]:
-            earliest[person] = (ended, active)
-    certified = len(earliest)
-    certified_active = sum(1 for _ended, active in earliest.values() if active)
+        .values_list("group__activist_id", ended)
+        .annotate(first=Min("held_on"))
+        if first <= end + dt.timedelta(days=ACTIVE_WINDOW)
+    }
+    certified = len(certified_ids)
+    certified_active = len(certified_ids & active_ids)
 
     # 2. Verified sessions per CEM × district × month.
     sums = {name: Sum(name) for name in FIRST_FIELDS}
@@ -154,7 +154,9 @@ def reach_for(user: AbstractBaseUser, *, site_id: int | None = None, today: dt.d
     cells = dict.fromkeys(FIRST_FIELDS, 0)
     participants_fields = [c.field for c in CELLS]
     for item in (
-        replicas.annotate(month=TruncMonth("held_on"))
+        # The month as "YYYY-MM" text: the same on SQLite and PostgreSQL, and no function
+        # written in Python for SQLite to call on every row.
+        replicas.annotate(month=Substr(Cast("held_on", CharField()), 1, 7))
         .order_by()
         .values("group__cem_id", "group__district_id", "month")
         .annotate(
@@ -168,8 +170,7 @@ def reach_for(user: AbstractBaseUser, *, site_id: int | None = None, today: dt.d
             sessions=item["sessions"], participants=item["participants"] or 0, reached=reached
         )
         places[(item["group__cem_id"], item["group__district_id"])].add(tally)
-        month = item["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
+        month = dt.date(int(item["month"][:4]), int(item["month"][5:7]), 1)
         if month in months:
             months[month].add(tally)
         for name in FIRST_FIELDS:

@@ -33,22 +33,21 @@ def hand_count(site_slug: str | None, today: dt.date) -> dict:
         for r in ReplicaSession.objects.select_related("group__cem__site", "group__district")
         if r.status == "verified" and (site_slug is None or r.group.cem.site.slug == site_slug)
     ]
-    certified: dict[int, dt.date] = {}
+    ends: dict[int, list[dt.date]] = defaultdict(list)
     for certificate in Certificate.objects.filter(status="valid").select_related(
         "enrollment__cohort__cem__site"
     ):
         if site_slug and certificate.enrollment.cohort.cem.site.slug != site_slug:
             continue
-        person_id = certificate.enrollment.activist_id
-        certified[person_id] = min(
-            certified.get(person_id, certificate.cohort_end), certificate.cohort_end
-        )
+        ends[certificate.enrollment.activist_id].append(certificate.cohort_end)
+    certified = dict(ends)
     active = sum(
         1
-        for person_id, ended in certified.items()
+        for person_id, person_ends in certified.items()
         if any(
-            r.group.activist_id == person_id and ended <= r.held_on <= ended + dt.timedelta(days=90)
+            r.group.activist_id == person_id and end <= r.held_on <= end + dt.timedelta(days=90)
             for r in verified
+            for end in person_ends
         )
     )
     by_district = Counter()
