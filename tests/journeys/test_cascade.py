@@ -53,6 +53,22 @@ def test_the_cascade_from_a_group_to_the_reach_and_the_acta(journey, tmp_path):
     photo = tmp_path / "reunion.jpg"
     Image.new("RGB", (1200, 900), (180, 90, 40)).save(photo, format="JPEG")
 
+    # Weighed as a first visit downloads them (no service worker answering from its cache).
+    weigh = j.new_page(service_workers="block", **PHONE_OPTIONS)
+    j.login("activista", page=weigh)
+    [(demo_group,)] = site.query(
+        "SELECT id FROM courses_communitygroup WHERE name = 'Hombres de Nueva Esperanza'"
+    )
+    for step, url in [
+        ("weigh-my-groups", "/mis-grupos-comunitarios/"),
+        ("weigh-group-form", "/mis-grupos-comunitarios/nuevo/"),
+        ("weigh-replica-form", f"/mis-grupos-comunitarios/{demo_group}/sesiones/nueva/"),
+        ("weigh-my-courses", "/mis-cursos/"),
+    ]:
+        weigh.goto(url)
+        assert j.check(step, page=weigh) > 10_000  # really weighed, under the budget
+    weigh.context.close()
+
     # The activist registers a group of the course she practises.
     j.login("activista")
     page.locator('nav a[href$="/mis-grupos-comunitarios/"]').click()
