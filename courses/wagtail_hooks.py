@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
+from courses.cascade.viewsets import DistrictViewSet
 from courses.models import CurriculumIndexPage
 from courses.models.curriculum import COURSE_PAGE_CONTEXT_HOOK
 from courses.services.curriculum import curriculum_workflow_ensure
@@ -52,7 +53,7 @@ def course_page_validation(request, page):
 @hooks.register("register_admin_viewset")
 def register_delivery_admin():
     """Cohorts, enrollments and session deliveries, in the coordinators' "Delivery" menu."""
-    return delivery_viewsets()
+    return [*delivery_viewsets(), DistrictViewSet()]
 
 
 class ValidationMenuItem(MenuItem):
