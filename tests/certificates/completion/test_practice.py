@@ -160,3 +160,11 @@ def test_the_activists_progress_and_the_acta_show_the_practice(client, practice)
         "utf-8-sig"
     )
     assert "practice_verified" in csv.splitlines()[0]
+
+
+def test_the_catch_up_is_a_registered_periodic_job():
+    from lms.periodic import beat_schedule, periodic_jobs
+
+    [job] = [j for j in periodic_jobs() if j.name == "issue-certificates-after-practice"]
+    assert job.task == issue_practice_certificates.name
+    assert beat_schedule()[job.name]["task"] == "courses.cascade.tasks.issue_practice_certificates"
