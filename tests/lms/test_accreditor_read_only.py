@@ -23,6 +23,7 @@ from certificates.models import Certificate
 from courses.models import (
     Cohort,
     CommunityGroup,
+    District,
     Enrollment,
     ReplicaSession,
     SessionDelivery,
@@ -76,6 +77,7 @@ PK_MODELS = {
     "cohorts": Cohort,
     "enrollments": Enrollment,
     "session_deliveries": SessionDelivery,
+    "districts": District,
     "audit_log": AuditLogEntry,
     "assessments_instrument_export": Instrument,
 }
@@ -158,6 +160,7 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         SessionDelivery: demo["delivery"].pk,
         AuditLogEntry: AuditLogEntry.objects.order_by("pk").values_list("pk", flat=True).first(),
         Instrument: Instrument.objects.order_by("pk").values_list("pk", flat=True).first(),
+        District: District.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     round_ = ValidationRound.objects.get()
     values = {

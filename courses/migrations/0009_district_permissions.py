@@ -19,6 +19,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0007_cascade"), ("lms", "0005_role_permissions")]
+    dependencies = [("courses", "0008_cascade"), ("lms", "0005_role_permissions")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_sheet_receipt'),
+        ('courses', '0007_validation'),
         ('lms', '0007_audit_origin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
