@@ -78,7 +78,6 @@ class Kind:
     manage: Audience = NOBODY
     owner: str | None = None
     trainers: str | None = None
-    aggregate: Audience = NOBODY
     figures: Audience = NOBODY
 
 
@@ -143,8 +142,12 @@ KINDS: dict[str, Kind] = {
     "courses.ValidationParticipant": Kind(
         site="site", owner="person", read=OWNER | TEAM, manage=TEAM
     ),
-    "courses.ValidationFeedback": Kind(site="site", read=COORDINATORS, aggregate=ACCREDITORS),
-    "courses.ValidationWorkshop": Kind(site="site", read=TEAM, manage=TEAM, aggregate=ACCREDITORS),
+    "courses.ValidationFeedback": Kind(
+        site="site", read=COORDINATORS, figures=COORDINATORS | ACCREDITORS
+    ),
+    "courses.ValidationWorkshop": Kind(
+        site="site", read=TEAM, manage=TEAM, figures=TEAM | ACCREDITORS
+    ),
     "courses.ValidationFinding": Kind(
         site="round__sites", read=COORDINATORS | ACCREDITORS, manage=COORDINATORS
     ),
@@ -378,14 +381,6 @@ def manageable(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
     queryset = _queryset(objects)
     kind = kind_of(queryset.model)
     return _apply(queryset, _condition(user, kind, kind.manage))
-
-
-def aggregated(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:
-    """What `user` reads, plus what the kind gives its ``aggregate`` audience: rows to add up
-    (counts, suppressed figures), never to show one by one."""
-    queryset = _queryset(objects)
-    kind = kind_of(queryset.model)
-    return _apply(queryset, _condition(user, kind, kind.read | kind.aggregate))
 
 
 def owned(user: User, objects: type[models.Model] | QuerySet) -> QuerySet:

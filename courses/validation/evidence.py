@@ -81,14 +81,14 @@ def validation_evidence(user: AbstractBaseUser, courses: Iterable) -> dict[int, 
     ids = [r.pk for r in rounds]
     feedback = defaultdict(Counter)
     rows = (
-        access.aggregated(user, ValidationFeedback.objects.filter(round_id__in=ids))
+        access.in_figures(user, ValidationFeedback.objects.filter(round_id__in=ids))
         .values_list("round_id", "site_id", "sex", "generation")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for round_id, site, sex, generation, n in rows:
         feedback[round_id][(site, sex, generation)] = n
-    workshops = access.aggregated(user, ValidationWorkshop.objects.filter(round_id__in=ids))
+    workshops = access.in_figures(user, ValidationWorkshop.objects.filter(round_id__in=ids))
     headcount = defaultdict(Counter)
     rows = (
         WorkshopHeadcount.objects.filter(workshop__in=workshops)

@@ -238,9 +238,9 @@ def round_results_for(
     return round_results(
         round_,
         grouping=grouping,
-        feedback=access.aggregated(user, round_.feedback.all()),
+        feedback=access.in_figures(user, round_.feedback.all()),
         readable_feedback=readable_feedback,
-        workshops=access.aggregated(user, round_.workshops.all()),
+        workshops=access.in_figures(user, round_.workshops.all()),
         readable_workshops=access.readable(user, round_.workshops.all()),
         reads_comments=access.has_any_role(user, access.COORDINATES),
     )

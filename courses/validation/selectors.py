@@ -80,7 +80,7 @@ def round_overview(user: AbstractBaseUser, round_: ValidationRound) -> RoundOver
             .order_by()
         )
     )
-    feedback = access.aggregated(user, ValidationFeedback.objects.filter(round=round_)).aggregate(
+    feedback = access.in_figures(user, ValidationFeedback.objects.filter(round=round_)).aggregate(
         total=Count("pk"), paper=Count("pk", filter=Q(source=ValidationFeedback.Source.PAPER))
     )
     site_ids = [site.pk for site in sites]
@@ -94,7 +94,7 @@ def round_overview(user: AbstractBaseUser, round_: ValidationRound) -> RoundOver
         feedback_count=feedback["total"],
         paper_count=feedback["paper"],
         workshops=list(
-            access.aggregated(user, round_.workshops.select_related("site", "cem")).annotate(
+            access.in_figures(user, round_.workshops.select_related("site", "cem")).annotate(
                 people=Sum("headcounts__count")
             )
         ),

@@ -4,8 +4,8 @@ Two sites, A (Villa María del Triunfo) and B (Arequipa), hold one object of eve
 CEM, a cohort with its trainer and one enrolled activist, a session delivery, a certificate, a
 questionnaire response, an audit-log entry, and a validation round with that activist taking
 part, her feedback, a workshop and a finding. Each cell of the table says which of the two
-objects a role reaches: "A", "B", both ("AB") or none (""). "aggregate" is what a role adds up
-(:func:`lms.access.aggregated`).
+objects a role reaches: "A", "B", both ("AB") or none (""). "figures" is what a role adds up
+(:func:`lms.access.in_figures`).
 """
 
 import pytest
@@ -86,10 +86,10 @@ TABLE = {
     (ValidationParticipant, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
     (ValidationFeedback, "read"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
     (ValidationFeedback, "manage"): ("", "", "", "", "", "", "", "", "", ""),
-    (ValidationFeedback, "aggregate"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
+    (ValidationFeedback, "figures"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
     (ValidationWorkshop, "read"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
     (ValidationWorkshop, "manage"): ("", "", "", "A", "B", "A", "B", "AB", "", "AB"),
-    (ValidationWorkshop, "aggregate"): ("", "", "", "A", "B", "A", "B", "AB", "AB", "AB"),
+    (ValidationWorkshop, "figures"): ("", "", "", "A", "B", "A", "B", "AB", "AB", "AB"),
     (ValidationFinding, "read"): ("", "", "", "", "", "A", "B", "AB", "AB", "AB"),
     (ValidationFinding, "manage"): ("", "", "", "", "", "A", "B", "AB", "", "AB"),
 }
@@ -224,7 +224,7 @@ KEY = {
 def test_access_table(world, model, verb):
     """Each role reaches exactly the objects of its cell, and looking up any other one is 404
     like looking up an object that does not exist."""
-    scoped = {"read": access.readable, "manage": access.manageable, "aggregate": access.aggregated}[
+    scoped = {"read": access.readable, "manage": access.manageable, "figures": access.in_figures}[
         verb
     ]
     lookup = access.read_or_404 if verb == "read" else access.manage_or_404
@@ -236,7 +236,7 @@ def test_access_table(world, model, verb):
         if set(found) != {objects[name] for name in reach}:
             wrong.append(f"{role} reaches {sorted(str(o) for o in found)}, not {reach!r}")
         for name, obj in objects.items():
-            if verb == "aggregate":
+            if verb == "figures":
                 continue  # added up, never looked up one by one
             try:
                 reached = lookup(user, model, pk=obj.pk) == obj
@@ -244,7 +244,7 @@ def test_access_table(world, model, verb):
                 reached = False
             if reached != (name in reach):
                 wrong.append(f"{role}: looking up {name} gives {reached}")
-        if verb != "aggregate":
+        if verb != "figures":
             with pytest.raises(Http404):
                 lookup(user, model, pk=10**9)
     assert not wrong, "\n".join(wrong)

@@ -66,7 +66,7 @@ def _finding_form(request, round_, finding=None) -> FindingForm:
             "decision": finding.decision,
             "decision_reason": finding.decision_reason,
         }
-    workshops = access.aggregated(request.user, ValidationWorkshop.objects.filter(round=round_))
+    workshops = access.in_figures(request.user, ValidationWorkshop.objects.filter(round=round_))
     return FindingForm(
         request.POST or None,
         round=round_,
@@ -135,7 +135,7 @@ def finding_detail(request: HttpRequest, round_id: int, finding_id: int) -> Http
             "finding": finding,
             "items": list(finding.items.all()),
             "workshops": list(
-                access.aggregated(request.user, finding.workshops.select_related("site"))
+                access.in_figures(request.user, finding.workshops.select_related("site"))
             ),
             "answers": answers,
             "manages": access.may_manage(request.user, finding),
