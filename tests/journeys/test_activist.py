@@ -28,7 +28,9 @@ def test_activist_answers_the_entry_questionnaire_and_downloads_her_certificate(
     page.locator('nav a[href$="/mis-cursos/"]').click()
     page.wait_for_url("**/mis-cursos/")
     j.check("my-courses")
-    card = page.locator("article.enrollment").filter(has_text=RUNNING_COHORT)
+    card = page.locator("article.enrollment").filter(
+        has=page.get_by_text(RUNNING_COHORT, exact=True)
+    )
     assert card.count() == 1
 
     # Entry questionnaire: informed consent first.
@@ -74,7 +76,9 @@ def test_activist_answers_the_entry_questionnaire_and_downloads_her_certificate(
     page.locator('main a.button[href$="/mis-cursos/"]').click()
     page.wait_for_url("**/mis-cursos/")
     j.check("my-courses-after")
-    card = page.locator("article.enrollment").filter(has_text=RUNNING_COHORT)
+    card = page.locator("article.enrollment").filter(
+        has=page.get_by_text(RUNNING_COHORT, exact=True)
+    )
     assert re.fullmatch(r"\d+ %", card.locator(".progress-line .big").inner_text().strip())
     assert card.locator("progress").count() == 1
     sent = card.locator("li.questionnaire-submitted")

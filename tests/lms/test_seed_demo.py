@@ -58,7 +58,7 @@ def test_the_demo_validates_the_course_at_the_three_sites(db):
     call_command("seed_demo", verbosity=0)
     round_ = ValidationRound.objects.get()
     assert round_.status == ValidationRound.Status.CLOSED
-    assert round_.course == CoursePage.objects.get()
+    assert round_.course == CoursePage.objects.get(code="MPV-01")
     feedback = ValidationFeedback.objects.filter(round=round_)
     assert set(feedback.values_list("site__slug", flat=True)) == {
         "villa-maria-del-triunfo",

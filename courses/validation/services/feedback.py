@@ -151,7 +151,9 @@ def feedback_submit(
     """Store a participant's feedback once. Returns (feedback, newly_stored): a repeated form
     returns the stored one and False, changing nothing."""
     participant = (
-        ValidationParticipant.objects.select_for_update()
+        # Only the participant's row is locked: PostgreSQL cannot lock the nullable side of
+        # the outer joins to her profile and consent.
+        ValidationParticipant.objects.select_for_update(of=("self",))
         .select_related("round", "person__profile", "consent")
         .get(pk=participant.pk)
     )

@@ -234,7 +234,9 @@ def validation_consent_decide(
     round's current one. Online, she decides herself; on paper, the person who types the form
     records it (`actor`)."""
     participant = (
-        ValidationParticipant.objects.select_for_update()
+        # Only the participant's row is locked: PostgreSQL cannot lock the nullable side of
+        # the outer joins to her profile and consent.
+        ValidationParticipant.objects.select_for_update(of=("self",))
         .select_related("round", "person")
         .get(pk=participant.pk)
     )
