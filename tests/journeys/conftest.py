@@ -172,6 +172,8 @@ def live_site(journey_requirements):
         _manage(env, log, "migrate", "--noinput")
         _manage(env, log, "compile_translations")
         _manage(env, log, "seed_demo")
+        if "Traceback" in log.read_text():  # as `make run` prints it on a fresh clone
+            pytest.fail(f"preparing a fresh database printed a traceback:\n{_tail(log)}")
         with log.open("a") as out:
             server = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
