@@ -251,7 +251,7 @@ class ValidationReportRenderer(DocumentPdfRenderer):
         return self.grid(
             ["Sede", "Fecha", "Lugar", "Personas", "Por sexo y generación"],
             rows,
-            (22, 14, 26, 10, 50),
+            (22, 16, 24, 14, 46),
         )
 
     def _heat(self, c: ReportContent):
