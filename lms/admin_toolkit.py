@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import ModelChoiceFilter
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -98,6 +99,18 @@ class SiteFilterSet(WagtailFilterSet):
 
 
 # --- Views -------------------------------------------------------------------------------------
+
+
+class SiteChoiceForm(WagtailAdminModelForm):
+    """An admin form whose `site` offers only the sites the user coordinates, her own chosen
+    already (for the records a coordinator adds at her site: CEMs, districts)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = access.coordinated(self.for_user, Site)
+        scope = access.coordination_scope(self.for_user)
+        if scope.site_id is not None:
+            self.fields["site"].initial = scope.site_id
 
 
 class SiteScopedViewMixin:

@@ -20,6 +20,7 @@ from lms.admin_toolkit import (
     AuditedCreateView,
     AuditedDeleteView,
     AuditedEditView,
+    SiteChoiceForm,
     SiteFilterSet,
     SiteScopedViewSet,
     is_site_coordinator,
@@ -55,17 +56,10 @@ class CEMFilterSet(SiteFilterSet):
         fields = ["site"]
 
 
-class CEMForm(WagtailAdminModelForm):
+class CEMForm(SiteChoiceForm):
     class Meta:
         model = CEM
         fields = ["site", "name"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = access.coordinated(self.for_user, Site)
-        scope = access.coordination_scope(self.for_user)
-        if scope.site_id is not None:
-            self.fields["site"].initial = scope.site_id
 
 
 class CEMViewSet(SiteScopedViewSet):

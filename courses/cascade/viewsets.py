@@ -3,19 +3,17 @@ those of the programme's departments; a coordinator adds others of her site. Del
 a community group uses is refused; every change is audit-logged."""
 
 from django.utils.translation import gettext_lazy
-from wagtail.admin.forms.models import WagtailAdminModelForm
 
 from courses.models import District
-from lms import access
 from lms.admin_toolkit import (
     DELIVERY_MENU_HOOK,
     AuditedCreateView,
     AuditedDeleteView,
     AuditedEditView,
+    SiteChoiceForm,
     SiteFilterSet,
     SiteScopedViewSet,
 )
-from lms.models import Site
 
 
 class DistrictFilterSet(SiteFilterSet):
@@ -24,17 +22,10 @@ class DistrictFilterSet(SiteFilterSet):
         fields = ["site"]
 
 
-class DistrictForm(WagtailAdminModelForm):
+class DistrictForm(SiteChoiceForm):
     class Meta:
         model = District
         fields = ["ubigeo", "name", "province", "department", "site"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = access.coordinated(self.for_user, Site)
-        scope = access.coordination_scope(self.for_user)
-        if scope.site_id is not None:
-            self.fields["site"].initial = scope.site_id
 
 
 class DistrictViewSet(SiteScopedViewSet):
