@@ -15,32 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="cem-bench-cascade-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.dev"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(WORKDIR / "media")
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ.pop("REDIS_URL", None)
+from scratch import scratch_django
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # setup speed only
-settings.ALLOWED_HOSTS = ["testserver"]
+WORKDIR = scratch_django("cem-bench-cascade-")
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -11,31 +11,17 @@ after-commit rendering tasks running eagerly, as they do when REDIS_URL is unset
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="cem-bench-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.dev"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(WORKDIR / "media")
-# A throwaway development signing key, generated on first use (never the repository's keyring).
-os.environ["CREDENTIALS_KEY_FILE"] = str(WORKDIR / "signing-keys.pem")
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-os.environ.pop("REDIS_URL", None)
+from scratch import scratch_django
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # setup speed only
+WORKDIR = scratch_django(
+    "cem-bench-",
+    # A throwaway development signing key, generated on first use (never the repository's keyring).
+    CREDENTIALS_KEY_FILE="{workdir}/signing-keys.pem",
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
