@@ -79,7 +79,7 @@ messages: install
 	$(BIN)/python manage.py compile_translations
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@for script in $(filter-out bench/scratch.py,$(wildcard bench/*.py)); do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) staticfiles
