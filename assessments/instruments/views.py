@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from assessments.instruments.checks import MAX_FILE_BYTES
 from assessments.instruments.files import (
     InstrumentFileError,
     instrument_export,
@@ -24,8 +25,6 @@ from assessments.instruments.files import (
 )
 from assessments.models import Instrument, Response
 from lms.downloads import attachment_response, safe_filename
-
-MAX_INSTRUMENT_BYTES = 1024 * 1024
 
 
 class InstrumentUploadForm(forms.Form):
@@ -36,7 +35,7 @@ class InstrumentUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_INSTRUMENT_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 1 MB)."))
         return upload
 
