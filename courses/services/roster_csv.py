@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -23,9 +23,14 @@ from django.utils.translation import gettext as _
 
 from courses.models import Enrollment
 from lms.models import CEM, ParticipantProfile
+from lms.text_safety import Problem, is_blank, text_problem
 
 MAX_ROWS = 1000
 MIN_AGE, MAX_AGE = 15, 90
+#: A consent older than this many years is a typing mistake (a year 1, 1926 for 2026).
+CONSENT_YEARS_BACK = 10
+MAX_NAME = User._meta.get_field("first_name").max_length
+MAX_EMAIL = User._meta.get_field("email").max_length
 
 REQUIRED_COLUMNS = ("nombres", "apellidos", "sexo", "anio_nacimiento", "cem")
 OPTIONAL_COLUMNS = ("telefono", "correo", "consentimiento_fecha", "consentimiento_forma")
@@ -70,6 +75,16 @@ CONSENT_METHODS = {
     "enlinea": Enrollment.ConsentMethod.ONLINE,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+CHARACTER_PROBLEMS = {
+    Problem.CONTROL: lambda: _(
+        "This value holds a control character (an invisible code); retype it."
+    ),
+    Problem.BIDI: lambda: _(
+        "This value holds a Unicode direction override, which makes it read differently from "
+        "what it is; retype it."
+    ),
+    Problem.NOT_TEXT: lambda: _("This value holds characters that are not text; retype it."),
+}
 PHONE_RE = re.compile(r"[0-9 +()\-]{6,20}")
 
 
@@ -100,6 +115,12 @@ class RosterPerson:
     @property
     def key(self) -> tuple[str, str, int]:
         return person_key(self.first_name, self.last_name, self.birth_year)
+
+
+def quoted(value: str) -> str:
+    """A value from the file as a message may repeat it: printable and short."""
+    value = "".join(c if c.isprintable() else "?" for c in value)
+    return value if len(value) <= 40 else value[:39] + "…"
 
 
 def fold(value: str) -> str:
@@ -241,26 +262,39 @@ class RosterReader:
 
     def _read_row(self, row: int, cells: list[str]) -> RosterPerson | None:
         before = len(self.problems)
+        refused: set[str] = set()
+
+        def column(key: str) -> str:
+            return self.headers[key][1]
 
         def value(key: str) -> str:
             index = self.headers.get(key, (None, ""))[0]
             if index is None or index >= len(cells):
                 return ""
-            return " ".join(cells[index].split())
-
-        def column(key: str) -> str:
-            return self.headers[key][1]
+            cell = cells[index]
+            problem = text_problem(cell, multiline=True)  # line breaks become spaces
+            if problem is not None:
+                refused.add(key)
+                self.problem(row, column(key), CHARACTER_PROBLEMS[problem](), "bad_characters")
+                return ""
+            text = " ".join(cell.split())
+            return "" if is_blank(text) else text
 
         def required(key: str) -> str:
             text = value(key)
-            if not text:
+            if not text and key not in refused:
                 self.problem(row, column(key), _("This value is required."), "required")
             return text
 
         first_name, last_name = required("nombres"), required("apellidos")
         for key, text in (("nombres", first_name), ("apellidos", last_name)):
-            if len(text) > 150:
-                self.problem(row, column(key), _("Too long (at most 150 characters)."), "too_long")
+            if len(text) > MAX_NAME:
+                self.problem(
+                    row,
+                    column(key),
+                    _("Too long (at most %(max)s characters).") % {"max": MAX_NAME},
+                    "too_long",
+                )
 
         sex = None
         if sex_text := required("sexo"):
@@ -270,7 +304,7 @@ class RosterReader:
                     row,
                     column("sexo"),
                     _("“%(value)s” is not a sex: write F, M or X (or Mujer, Hombre, Otro).")
-                    % {"value": sex_text},
+                    % {"value": quoted(sex_text)},
                     "bad_sex",
                 )
 
@@ -289,7 +323,7 @@ class RosterReader:
                     column("cem"),
                     _("Unknown CEM “%(value)s”: it must be one of the CEMs of %(site)s: %(names)s.")
                     % {
-                        "value": cem_text,
+                        "value": quoted(cem_text),
                         "site": self.place,
                         "names": ", ".join(sorted({c.name for c in self.cems.values()}, key=fold)),
                     },
@@ -301,19 +335,27 @@ class RosterReader:
             self.problem(
                 row,
                 column("telefono"),
-                _("“%(value)s” is not a phone number.") % {"value": phone},
+                _("“%(value)s” is not a phone number.") % {"value": quoted(phone)},
                 "bad_phone",
             )
 
         email = value("correo")
-        if email:
+        if len(email) > MAX_EMAIL:
+            self.problem(
+                row,
+                column("correo"),
+                _("Too long for an e-mail address (at most %(max)s characters).")
+                % {"max": MAX_EMAIL},
+                "bad_email",
+            )
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
                 self.problem(
                     row,
                     column("correo"),
-                    _("“%(value)s” is not an e-mail address.") % {"value": email},
+                    _("“%(value)s” is not an e-mail address.") % {"value": quoted(email)},
                     "bad_email",
                 )
 
@@ -329,7 +371,7 @@ class RosterReader:
                     row,
                     column("consentimiento_forma"),
                     _("“%(value)s” is not a form of consent: write escrito or en_linea.")
-                    % {"value": method_text},
+                    % {"value": quoted(method_text)},
                     "bad_consent_method",
                 )
 
@@ -353,7 +395,8 @@ class RosterReader:
             self.problem(
                 row,
                 column,
-                _("“%(value)s” is not a year: write four digits, e.g. 1990.") % {"value": text},
+                _("“%(value)s” is not a year: write four digits, e.g. 1990.")
+                % {"value": quoted(text)},
                 "bad_birth_year",
             )
             return None
@@ -383,11 +426,22 @@ class RosterReader:
                     row, column, _("The date of consent is in the future."), "bad_consent_date"
                 )
                 return None
+            earliest = date(self.today.year - CONSENT_YEARS_BACK, 1, 1)
+            if day < earliest:
+                self.problem(
+                    row,
+                    column,
+                    _("The date of consent %(day)s is not plausible: it must be after %(start)s.")
+                    % {"day": day.isoformat(), "start": earliest.isoformat()},
+                    "bad_consent_date",
+                )
+                return None
             return timezone.make_aware(datetime.combine(day, time.min))
         self.problem(
             row,
             column,
-            _("“%(value)s” is not a date: write YYYY-MM-DD or DD/MM/YYYY.") % {"value": text},
+            _("“%(value)s” is not a date: write YYYY-MM-DD or DD/MM/YYYY.")
+            % {"value": quoted(text)},
             "bad_consent_date",
         )
         return None
