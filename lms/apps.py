@@ -31,3 +31,5 @@ class LmsConfig(AppConfig):
         post_migrate.connect(page_cache.invalidate_after_migrate, sender=self)
         page_cache.connect_invalidation()
         page_cache.on_invalidate(site_cache.forget_sites)
+
+        from lms.accounts import events, sessions, throttle  # noqa: F401  (signal receivers)

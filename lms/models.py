@@ -179,6 +179,12 @@ class AuditLogEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_fail", _("Failed sign-in")
+        LOCKED = "locked", _("Sign-in paused")
+        UNLOCKED = "unlocked", _("Sign-in unlocked")
+        CODE_ISSUED = "code", _("One-time code issued")
+        CODE_USED = "code_used", _("Password set with a code")
 
     class Origin(models.TextChoices):
         """Where a change came from when it was not made on a screen at the time it was saved."""
@@ -264,3 +270,55 @@ class DataProtectionSettings(BaseGenericSetting):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class AccountCode(models.Model):
+    """A one-time code with which a person sets her own password: to activate an account made by
+    a roster import, or to replace a forgotten password. Only a keyed hash of the code is kept;
+    the code itself is shown once (printed, or sent in an e-mailed link)."""
+
+    class Purpose(models.TextChoices):
+        ACTIVATION = "activation", _("Activation")
+        RESET = "reset", _("New password")
+
+    class Channel(models.TextChoices):
+        PRINTED = "printed", _("Printed")
+        EMAIL = "email", _("E-mailed link")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_codes"
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # The code is derived from the nonce with the secret key (so that a task can send it by id);
+    # the hash finds the row from the code someone types.
+    nonce = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["user", "created_at"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.get_channel_display()}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.used_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()
+        )

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,6 +10,13 @@ from courses.views import curriculum
 from lms import views as lms_views
 
 urlpatterns = [
+    # Before the admin's own: its site-wide history is for those who see every site.
+    path("admin/reports/site-history/", lms_views.site_history),
+    path(
+        "admin/reports/site-history/results/",
+        lms_views.site_history,
+        {"results_only": True},
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
     # At the root, so that the service worker's scope is every page in both languages.
@@ -19,12 +25,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path(
-        "cuenta/ingresar/",
-        auth_views.LoginView.as_view(template_name="account/login.html"),
-        name="login",
-    ),
-    path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cuenta/", include("lms.accounts.urls")),
     path("buscar/", curriculum.search, name="search"),
     path("app.webmanifest", offline_views.web_manifest, name="web_manifest"),
     path("auditoria/", lms_views.audit_log, name="audit_log"),

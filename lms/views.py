@@ -1,8 +1,10 @@
-"""Cross-cutting screens: the read-only audit log, the language switch, CSRF failures."""
+"""Cross-cutting screens: the read-only audit log, the language switch, CSRF failures, and the
+guard in front of Wagtail's site-wide history."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -124,3 +126,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             status=403,
         )
     return django_csrf_failure(request, reason=reason)
+
+
+def site_history(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Wagtail's site-wide history lists every site's changes (cohorts, enrollments, people),
+    so only those who see every site open it; a site coordinator reads her site's audit log."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    if not access.coordination_scope(request.user).every:
+        raise PermissionDenied
+    view = LogEntriesView.as_view(results_only=kwargs.pop("results_only", False))
+    return view(request, *args, **kwargs)

@@ -17,7 +17,7 @@ from wagtail.admin.widgets.button import Button
 
 from courses.models import Cohort, CoursePage, Enrollment
 from courses.services.delivery import cohort_create, cohort_update
-from courses.viewsets import cohort_actions
+from courses.viewsets import cohort_accounts, cohort_actions
 from courses.viewsets.choices import cem_label
 from lms import access
 from lms.admin_toolkit import (
@@ -94,6 +94,15 @@ def _cohort_action_items(view, cohort: Cohort) -> list[tuple[str, str, str, int]
                 _("Import roster (CSV)"),
                 reverse("cohorts:import_roster", args=[quote(cohort.pk)]),
                 "upload",
+                41,
+            )
+        )
+    if access.has_any_role(user, access.COORDINATES) and user.has_perm("courses.add_enrollment"):
+        items.append(
+            (
+                _("Accounts and codes"),
+                reverse("cohorts:accounts", args=[quote(cohort.pk)]),
+                "key",
                 41,
             )
         )
@@ -192,5 +201,10 @@ class CohortViewSet(SiteScopedViewSet):
                 "roster/<int:pk>/",
                 cohort_actions.RosterImportView.as_view(**common),
                 name="import_roster",
+            ),
+            path(
+                "accounts/<int:pk>/",
+                cohort_accounts.CohortAccountsView.as_view(**common),
+                name="accounts",
             ),
         ]

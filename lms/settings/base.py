@@ -1,6 +1,7 @@
 """Settings shared by every environment; configuration comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     # Then /health/ answers before the HTTPS redirect, the host check and the request log.
     "lms.health.HealthCheckMiddleware",
     "lms.request_log.RequestLogMiddleware",
+    "lms.middleware.reject_control_characters_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached anonymous page is answered without them (lms/page_cache.py).
@@ -65,8 +68,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "courses.offline.middleware.offline_account_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.accounts.sessions.session_policy_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.accounts.throttle.trusted_device_middleware",
+    # Last: turns a refused sign-in into the page that says when to try again.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -125,6 +132,46 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sign-in throttling (django-axes, lms/accounts/throttle.py). A username from one client address
+# is locked after SIGNIN_FAILURE_LIMIT failures for SIGNIN_LOCKOUT_MINUTES; a username (or an
+# address) failing from many places only waits a short cool-down between tries, which a browser
+# she signed in with before skips: guessing at someone's name never locks her out, and a
+# workshop behind one address is never shut out as a whole. One-time codes go through the same.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lms.accounts.throttle.CooldownBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "lms.accounts.codes.AccountCodeBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page gives stays true
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lms.client_address.sign_in_address"
+AXES_LOCKOUT_CALLABLE = "lms.accounts.views.signin_refused"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log, without addresses
+AXES_SENSITIVE_PARAMETERS = ["secret_code", "new_password1", "new_password2", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+SIGNIN_COOLDOWN_AFTER = int(os.environ.get("SIGNIN_COOLDOWN_AFTER", "10"))
+SIGNIN_COOLDOWN_SECONDS = int(os.environ.get("SIGNIN_COOLDOWN_SECONDS", "30"))
+SIGNIN_ADDRESS_COOLDOWN_AFTER = int(os.environ.get("SIGNIN_ADDRESS_COOLDOWN_AFTER", "100"))
+
+# Sessions for shared phones (lms/accounts/sessions.py): the cookie ends with the browser, the
+# session after this many minutes without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_IDLE_MINUTES_ACTIVIST = int(os.environ.get("SESSION_IDLE_MINUTES_ACTIVIST", "120"))
+SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "480"))
+SESSION_IDLE_MINUTES_SHARED = int(os.environ.get("SESSION_IDLE_MINUTES_SHARED", "15"))
+
+# One-time codes to activate an account or set a new password (lms/accounts/codes.py).
+ACCOUNT_PRINTED_CODE_DAYS = int(os.environ.get("ACCOUNT_PRINTED_CODE_DAYS", "30"))
+ACCOUNT_EMAILED_LINK_HOURS = int(os.environ.get("ACCOUNT_EMAILED_LINK_HOURS", "24"))
+ACCOUNT_RESET_REQUESTS_PER_HOUR = int(os.environ.get("ACCOUNT_RESET_REQUESTS_PER_HOUR", "5"))
+# Wagtail's own password reset would be a second way in; the site's serves everybody.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Spanish (Peru) first, English second. Catalogues live in locale/es.
 LANGUAGE_CODE = "es-pe"
@@ -281,6 +328,8 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },
+    # django-axes logs every failed sign-in with its address; the audit log keeps a keyed hash.
+    "loggers": {"axes": {"level": "ERROR"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -22,6 +22,14 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# No silent SQLite: the database is named, and SQLite only when chosen (sqlite:///path).
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "The environment variable DATABASE_URL is required in production "
+        "(postgres://user:password@host:5432/name, or sqlite:////path/to/db.sqlite3 to choose "
+        "SQLite explicitly)."
+    )
+
 # The credential signing keys: a keyring file or the environment variable, never a default.
 if not CREDENTIALS_KEY_FILE and not os.environ.get(CREDENTIALS_KEY_ENV):  # noqa: F405
     raise ImproperlyConfigured(

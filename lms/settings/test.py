@@ -42,6 +42,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # django-axes logs every failed sign-in with its address; the audit log keeps a keyed hash.
+    "loggers": {"axes": {"level": "ERROR"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -39,9 +39,9 @@ REFUSED = {403, 404, 405}
 # should be @require_safe; once they are, they pass as 405 and can leave this list). For them
 # the test checks that the POST changes nothing instead. The public verification page logs each
 # visit, whatever the method, in VISIT_LOG.
-# Views that accept a POST from anyone without touching data (none today). They are still
-# posted to, and must change nothing.
-ANSWERED_LIKE_GET: set[str] = set()
+# Views that accept a POST from anyone without touching data: the public account forms answer
+# an incomplete form with its errors. They are still posted to, and must change nothing.
+ANSWERED_LIKE_GET = {"login", "account_activate", "account_forgotten"}
 VISIT_LOG = "certificates.VerificationLookup"
 # Views the walk must find, so that a broken walk cannot pass by testing nothing.
 EXPECTED = {
@@ -179,6 +179,8 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         "list_id": demo["certificate"].portable.status_list_id,
         "group_id": CommunityGroup.objects.order_by("pk").values_list("pk", flat=True).first(),
         "replica_id": ReplicaSession.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "user_id": enrollment.activist_id,
+        "token": "enlace-que-no-existe",
     }
     if owner in PK_MODELS:
         values["pk"] = pk_of[PK_MODELS[owner]]
