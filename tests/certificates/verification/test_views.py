@@ -2,10 +2,13 @@
 list of revoked credentials."""
 
 import json
+from datetime import timedelta
+
+from django.utils import timezone
 
 from certificates.issuance.services import certificate_revoke
 from certificates.models import VerificationLookup
-from certificates.verification.services import LOOKUPS_PER_WINDOW
+from certificates.verification.services import UNKNOWN_LOOKUPS_PER_WINDOW
 
 
 def test_public_verification_of_a_valid_certificate(client, issued):
@@ -42,13 +45,39 @@ def test_unknown_code_gets_a_neutral_not_found_page(client, issued):
     ).exists()
 
 
-def test_lookups_are_rate_limited_per_client(client, issued):
+def test_unknown_codes_are_limited_per_client_and_real_codes_never(client, issued):
     code = issued["certificates"][0].code
-    for _ in range(LOOKUPS_PER_WINDOW):
-        assert client.get(f"/verificar/{code}/").status_code == 200
-    assert client.get(f"/verificar/{code}/").status_code == 429
-    other = client.get(f"/verificar/{code}/", REMOTE_ADDR="10.9.8.7")
-    assert other.status_code == 200
+    for n in range(UNKNOWN_LOOKUPS_PER_WINDOW):
+        assert client.get(f"/verificar/AAAA-BBBB-CCCC-{n:04d}/").status_code == 404
+    for path in (
+        "/verificar/AAAA-BBBB-CCCC-XXXX/",
+        "/verificar/AAAA-BBBB-CCCC-XXXX/insignia.json",
+        "/verificar/AAAA-BBBB-CCCC-XXXX/insignia.jwt",
+        "/verificar/estado/999999.json",
+        "/verificar/cursos/NO-EXISTE/",
+    ):
+        limited = client.get(path)
+        assert limited.status_code == 429, path
+        assert 540 < int(limited["Retry-After"]) <= 600
+    assert "inténtalo de nuevo en 10 minutos" in client.get("/verificar/X-Y/").content.decode()
+    # A real code is always answered, on every address, and the page is logged as visited.
+    for path in (f"/verificar/{code}/", f"/verificar/{code}/insignia.json"):
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/verificar/{code.lower()}/insignia.jwt").status_code == 200
+    other = client.get("/verificar/AAAA-BBBB-CCCC-XXXX/", REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 404
+    # The window ends and the client may guess again.
+    VerificationLookup.objects.update(at=timezone.now() - timedelta(minutes=11))
+    assert client.get("/verificar/AAAA-BBBB-CCCC-XXXX/").status_code == 404
+
+
+def test_codes_that_cannot_be_codes_are_answered_without_a_lookup(client, issued):
+    assert client.get("/verificar/", {"codigo": "a/b"}).status_code == 400
+    assert client.get("/verificar/", {"codigo": " aaaa-bbbb "}).url == "/verificar/AAAA-BBBB/"
+    assert client.get("/verificar/%00/").status_code == 400
+    assert client.get("/verificar/", {"codigo": "\x00"}).status_code == 400
+    assert client.get("/buscar/", {"q": "\x00"}).status_code == 400
+    assert client.get("/verificar/%C3%B1/").status_code == 404
 
 
 def test_open_badge_credential_shape(client, issued):
