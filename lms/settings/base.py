@@ -220,8 +220,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Reverse proxies whose X-Forwarded-For names the client (lms/proxy.py); none by default.
+# Reverse proxies in front (lms/proxy.py): how many append to X-Forwarded-For (0: the header is
+# ignored), and the addresses the header is believed from (empty: any, trusting the count).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Whole pages anonymous visitors read, cached and invalidated on publish (lms/page_cache.py).
 ANONYMOUS_PAGE_CACHE_TYPES = frozenset(

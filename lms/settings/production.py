@@ -40,6 +40,7 @@ if not CREDENTIALS_KEY_FILE and not os.environ.get(CREDENTIALS_KEY_ENV):  # noqa
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The proxy on the same machine (deploy/nginx.conf) names the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))  # nginx in deploy/
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

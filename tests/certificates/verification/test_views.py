@@ -4,6 +4,7 @@ list of revoked credentials."""
 import json
 from datetime import timedelta
 
+from django.test import override_settings
 from django.utils import timezone
 
 from certificates.issuance.services import certificate_revoke
@@ -92,3 +93,18 @@ def test_open_badge_credential_shape(client, issued):
     assert badge["validFrom"]
     assert badge["credentialStatus"]["type"] == "BitstringStatusListEntry"
     assert badge["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_one_guesser_never_blocks_an_honest_visitor(client, issued):
+    code = issued["certificates"][0].code
+
+    def through_proxy(path, client_address):
+        return client.get(path, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+
+    for n in range(UNKNOWN_LOOKUPS_PER_WINDOW + 5):
+        through_proxy(f"/verificar/AAAA-BBBB-CCCC-{n:04d}/", "203.0.113.66")
+    assert through_proxy("/verificar/AAAA-BBBB-CCCC-XXXX/", "203.0.113.66").status_code == 429
+    assert through_proxy("/verificar/AAAA-BBBB-CCCC-XXXX/", "198.51.100.7").status_code == 404
+    assert through_proxy(f"/verificar/{code}/", "198.51.100.7").status_code == 200
+    assert through_proxy(f"/verificar/{code}/", "203.0.113.66").status_code == 200

@@ -134,3 +134,19 @@ def test_unknown_names_leave_no_audit_entry(client, db):
     before = AuditLogEntry.objects.count()
     sign_in(client, "mi-clave-secreta", "x")
     assert AuditLogEntry.objects.count() == before
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_each_client_address_counts_on_its_own(client, activist):
+    def through_proxy(password, address):
+        return client.post(
+            reverse("login"),
+            {"username": "activista", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for n in range(5):
+        through_proxy(f"guess{n}", "203.0.113.66")
+    assert through_proxy(PASSWORD, "203.0.113.66").status_code == 429
+    assert signed_in(through_proxy(PASSWORD, "198.51.100.7"))
