@@ -229,7 +229,10 @@ def _is_storable_for_session(request: HttpRequest, response: HttpResponse) -> bo
         and same_csrf
         and not other_cookies
         and not _showed_messages(request)
-        and "no-store" not in response.get("Cache-Control", "")
+        and (
+            "no-store" not in response.get("Cache-Control", "")
+            or getattr(response, "no_store_for_browsers_only", False)
+        )
     )
 
 

@@ -62,6 +62,8 @@ def session_policy_middleware(get_response):
         response = get_response(request)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_store=True)
+            # Said to the browser; the server may still replay the page to this session.
+            response.no_store_for_browsers_only = True
         return response
 
     return middleware

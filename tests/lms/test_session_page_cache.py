@@ -27,6 +27,8 @@ def test_a_repeated_visit_is_one_cache_read(trainer_client, django_assert_max_nu
         again = trainer_client.get("/panel/")
     assert again["X-Page-Cache"] == "hit"
     assert again.content == first.content
+    # Replayed on the server, never kept by the browser for the next person on the phone.
+    assert "no-store" in first["Cache-Control"] and "no-store" in again["Cache-Control"]
 
 
 def test_a_saved_sheet_shows_at_once_and_the_replayed_form_still_saves(
