@@ -40,6 +40,10 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     pdf = models.FileField(_("PDF"), upload_to="certificados/", blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # The status the stored PDF shows ("revoked" stamped or not): a PDF whose status differs
+    # from the row's is rendered again.
+    pdf_status = models.CharField(_("status shown by the PDF"), max_length=10, blank=True)
+    notified_at = models.DateTimeField(_("holder told at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(

@@ -1,20 +1,11 @@
 """Celery tasks of certificates: they take ids, re-fetch, call a documents service and retry
 with backoff (:class:`lms.tasks.AfterCommitTask`). Issuance queues them; they never call back."""
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
-from certificates.documents.services import (
-    certificate_notify,
-    certificate_render,
-    pending_certificates,
-)
+from certificates.documents.recovery import certificates_recover
+from certificates.documents.services import certificate_notify, certificate_render
 from lms.tasks import AfterCommitTask
-
-# A certificate younger than this still has its own rendering task in flight.
-RENDER_GRACE = timedelta(minutes=5)
 
 
 @shared_task(bind=True, base=AfterCommitTask)
@@ -30,16 +21,14 @@ def notify_certificate_issued(self, certificate_id: int) -> None:
 
 @shared_task
 def render_missing_certificate_pdfs() -> int:
-    """Periodic: render what an outage of the broker or the workers left without a PDF.
+    """Periodic: render what an outage of the broker or the workers left without a current PDF
+    (none, or without its revocation stamp) and tell the holders nobody told. Idempotent.
+    Returns how many were rendered."""
+    return certificates_recover().rendered
 
-    Idempotent: only certificates still without a PDF are touched, so a second run finds
-    nothing to do. Returns how many were rendered."""
-    cutoff = timezone.now() - RENDER_GRACE
-    rendered = 0
-    for certificate_id in (
-        pending_certificates().filter(created_at__lte=cutoff).values_list("pk", flat=True)
-    ):
-        if certificate_render(certificate_id=certificate_id):
-            notify_certificate_issued.delay(certificate_id)
-        rendered += 1
-    return rendered
+
+@shared_task
+def recover_certificate_files() -> int:
+    """Periodic, daily: the same, also looking in the storage for PDFs whose file went missing
+    and removing what renders that died left behind. Returns how many were rendered."""
+    return certificates_recover(check_files=True).rendered

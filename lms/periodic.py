@@ -111,3 +111,11 @@ register(
         description="Delete expired sign-in sessions.",
     )
 )
+register(
+    PeriodicJob(
+        name="send-unsent-account-links",
+        task="lms.accounts.tasks.send_unsent_account_links",
+        every=timedelta(minutes=5),
+        description="E-mail the account links whose e-mail never left (the broker was down).",
+    )
+)

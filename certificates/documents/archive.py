@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from certificates.documents.services import certificate_render
+from certificates.documents.services import certificate_pdf_ensure
 from certificates.models import Certificate
 from courses.models import Cohort
 from lms import access
@@ -60,10 +60,7 @@ def _index(certificates: list[Certificate]) -> bytes:
 
 def _pdf_opener(certificate: Certificate):
     def open_pdf():
-        if not certificate.pdf:
-            certificate_render(certificate_id=certificate.pk)  # a worker was late: render now
-            certificate.refresh_from_db(fields=["pdf", "rendered_at"])
-        return certificate.pdf.open("rb")
+        return certificate_pdf_ensure(certificate).pdf.open("rb")  # rendered now if not current
 
     return open_pdf
 

@@ -1,12 +1,19 @@
 """A certificate's PDF, rendered from its frozen row, and the e-mail that tells its holder.
 
-Both run in Celery tasks (see :mod:`certificates.tasks`) and from the catch-up command
-``render_pending_certificates``; neither queues anything.
+Both run in Celery tasks (see :mod:`certificates.tasks`), in downloads that find no current
+PDF, and in the recovery (:mod:`certificates.documents.recovery`); neither queues anything.
+A render writes its file in one step and records the status it shows; the e-mail leaves once.
 """
+
+import contextlib
+import os
+import tempfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +21,8 @@ from django.utils.translation import gettext as _
 from certificates.documents.certificate import CertificateContent, CertificatePdfRenderer
 from certificates.models import Certificate
 from certificates.verification.services import verification_url
+
+TEMPORARY_PREFIX = ".tmp-render-"
 
 
 def certificate_content(certificate: Certificate) -> CertificateContent:
@@ -40,24 +49,85 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
     )
 
 
+def _store_atomically(certificate: Certificate, filename: str, data: bytes) -> str:
+    """Write the PDF under its final name in one step: on disk to a temporary name in the same
+    folder, then renamed over the final one, so that a worker killed mid-render leaves no
+    half-written certificate (only a temporary file the recovery removes); an object store
+    writes a whole object at once."""
+    storage = certificate.pdf.storage
+    name = certificate.pdf.field.generate_filename(certificate, filename)
+    try:
+        final = storage.path(name)
+    except NotImplementedError:  # an object store: each save is already whole
+        old = certificate.pdf.name
+        stored = storage.save(name, ContentFile(data))
+        if old and old != stored and storage.exists(old):
+            storage.delete(old)
+        return stored
+    folder = os.path.dirname(final)
+    os.makedirs(folder, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX, suffix=".pdf")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        os.replace(temporary, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    if certificate.pdf.name and certificate.pdf.name != name:
+        with contextlib.suppress(FileNotFoundError):
+            storage.delete(certificate.pdf.name)
+    return name
+
+
 def certificate_render(*, certificate_id: int) -> bool:
-    """Render the PDF into media storage; returns True the first time a PDF is stored."""
+    """Render the PDF from the row (with its current status) into media storage. Returns
+    whether its holder is still to be told (a valid certificate nobody announced yet)."""
     certificate = Certificate.objects.get(pk=certificate_id)
     filename, _mimetype, data = CertificatePdfRenderer().render(certificate_content(certificate))
-    first_time = not certificate.pdf
-    if certificate.pdf:
-        certificate.pdf.delete(save=False)
-    certificate.pdf.save(filename, ContentFile(data), save=False)
+    certificate.pdf.name = _store_atomically(certificate, filename, data)
     certificate.rendered_at = timezone.now()
-    certificate.save(update_fields=["pdf", "rendered_at"])
-    return first_time
+    certificate.pdf_status = certificate.status
+    certificate.save(update_fields=["pdf", "rendered_at", "pdf_status"])
+    return certificate.is_valid and certificate.notified_at is None
 
 
+def certificate_pdf_current(certificate: Certificate) -> bool:
+    """Whether the stored PDF exists and shows the certificate as it is (stamped if revoked)."""
+    return (
+        bool(certificate.pdf)
+        and certificate.pdf_status == certificate.status
+        and certificate.pdf.storage.exists(certificate.pdf.name)
+    )
+
+
+def certificate_pdf_ensure(certificate: Certificate) -> Certificate:
+    """The certificate with a current PDF, rendered now if a worker was late, the file went
+    missing or it still lacks the revocation stamp."""
+    if not certificate_pdf_current(certificate):
+        certificate_render(certificate_id=certificate.pk)
+        certificate.refresh_from_db(fields=["pdf", "rendered_at", "pdf_status"])
+    return certificate
+
+
+@transaction.atomic
 def certificate_notify(*, certificate_id: int) -> None:
-    """E-mail the activist the link to their certificate and its verification page."""
-    certificate = Certificate.objects.select_related("enrollment__activist").get(pk=certificate_id)
+    """E-mail the activist the link to their certificate and its verification page, once."""
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("enrollment__activist")
+        .get(pk=certificate_id)
+    )
     email = certificate.enrollment.activist.email
-    if not email or not certificate.is_valid:
+    if certificate.notified_at is not None or not certificate.is_valid or not certificate.pdf:
+        return
+    certificate.notified_at = timezone.now()
+    certificate.save(update_fields=["notified_at"])
+    if not email:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your certificate: %(course)s") % {"course": certificate.course_title}
@@ -75,4 +145,6 @@ def certificate_notify(*, certificate_id: int) -> None:
 
 
 def pending_certificates():
-    return Certificate.objects.filter(pdf="")
+    """Certificates whose PDF is missing or shows another status than theirs (a revocation
+    whose stamp never got rendered): found in one query, without touching the storage."""
+    return Certificate.objects.filter(Q(pdf="") | ~Q(pdf_status=F("status")))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certificates.completion.rule import cohort_completion
 from certificates.documents.certificate import CONTENT_TYPE, certificate_filename
-from certificates.documents.services import certificate_render
+from certificates.documents.services import certificate_pdf_ensure
 from certificates.issuance.selectors import cohort_eligibility
 from certificates.issuance.services import certificate_revoke, certificates_issue, cohort_close
 from certificates.models import Certificate
@@ -33,9 +33,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_safe
 def download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = access.read_or_404(request.user, Certificate, code=code)
-    if not certificate.pdf:
-        certificate_render(certificate_id=certificate.pk)  # a worker was late: render now
-        certificate.refresh_from_db()
+    # A worker was late, the file went missing or the revocation stamp is not on it yet.
+    certificate = certificate_pdf_ensure(certificate)
     return attachment_response(
         certificate.pdf.open("rb"),
         filename=certificate_filename(certificate.code),
@@ -72,8 +71,8 @@ def cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     ngettext(
-                        "%(count)s certificate issued; its PDF is being prepared.",
-                        "%(count)s certificates issued; their PDFs are being prepared.",
+                        "%(count)s certificate issued; its PDF will follow.",
+                        "%(count)s certificates issued; their PDFs will follow.",
                         len(issued),
                     )
                     % {"count": len(issued)},

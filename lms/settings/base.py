@@ -280,7 +280,7 @@ CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.ResilientRedisCache",  # a Redis outage is not a site outage
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "cem",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from certificates.documents.recovery import RENDER_GRACE
 from certificates.issuance.services import certificates_issue
 from certificates.models import Certificate
-from certificates.tasks import RENDER_GRACE
 from tests.factories import EnrollmentFactory, hold_sessions
 
 pytestmark = pytest.mark.django_db

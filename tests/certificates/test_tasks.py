@@ -7,11 +7,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from pypdf import PdfReader
 
 from certificates.models import Certificate
@@ -149,15 +151,52 @@ def test_bulk_issuance_is_rendered_by_a_real_worker(redis_url, eligible_cohort):
         assert "https://formacion.example.org/verificar/" in text
 
 
-def test_nothing_is_lost_when_redis_is_down(eligible_cohort):
-    require("redis-server")  # same requirements as the worker test, for symmetry in CI
+def mail_env(env: dict) -> dict:
+    """E-mail written to the command's output, one "Subject:" line each."""
+    return env | {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def mails(*runs: subprocess.CompletedProcess) -> int:
+    return sum(run.stdout.count("\nSubject: ") for run in runs)
+
+
+def test_issued_while_redis_is_down_the_pdfs_come_when_it_returns(eligible_cohort, redis_url):
     cohort, people = eligible_cohort
-    env = process_env(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
-    issued = manage("issue_certificates", str(cohort.pk), env=env)
+    down = mail_env(process_env(f"redis://127.0.0.1:{free_port()}/0"))  # nobody listens there
+    issued = manage("issue_certificates", str(cohort.pk), env=down)
     assert issued.returncode == 0, issued.stderr
     assert Certificate.objects.count() == 6
     assert Certificate.objects.filter(pdf="").count() == 6
+    # Redis is back: the periodic job (beat, or cron's run_periodic) renders and tells.
+    Certificate.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    back = mail_env(process_env(redis_url))
+    job = manage("run_periodic", "--job", "render-missing-certificate-pdfs", env=back)
+    assert job.returncode == 0, job.stderr
+    assert "render-missing-certificate-pdfs: done: 6" in job.stdout
+    assert not Certificate.objects.filter(pdf="").exists()
+    again = manage("run_periodic", "--job", "render-missing-certificate-pdfs", env=back)
+    assert "done: 0" in again.stdout
+    assert mails(issued, job, again) == 6  # each holder told once, when her PDF came
+
+
+def test_the_catch_up_command_restamps_revoked_pdfs_and_restores_lost_files(eligible_cohort):
+    require("redis-server")  # same requirements as the worker test, for symmetry in CI
+    cohort, people = eligible_cohort
+    env = mail_env(process_env(f"redis://127.0.0.1:{free_port()}/0"))
+    assert manage("issue_certificates", str(cohort.pk), env=env).returncode == 0
+    first = manage("render_pending_certificates", env=env)
+    assert "Rendered 6" in first.stdout
+    revoked, lost = Certificate.objects.order_by("pk")[:2]
+    Certificate.objects.filter(pk=revoked.pk).update(
+        status="revoked", revoked_at=timezone.now(), revoked_reason="Error de nombre"
+    )
+    (Path(settings.MEDIA_ROOT) / lost.pdf.name).unlink()
     rendered = manage("render_pending_certificates", env=env)
     assert rendered.returncode == 0, rendered.stderr
-    assert "Rendered 6" in rendered.stdout
-    assert not Certificate.objects.filter(pdf="").exists()
+    assert "Rendered 2 certificate(s) (1 with a missing file)" in rendered.stdout
+    revoked.refresh_from_db()
+    assert revoked.pdf_status == "revoked"
+    assert (Path(settings.MEDIA_ROOT) / lost.pdf.name).exists()
+    again = manage("render_pending_certificates", env=env)
+    assert "Rendered 0 certificate(s)" in again.stdout and "told 0 holder(s)" in again.stdout
+    assert mails(first, rendered, again) == 6  # each holder told once

@@ -14,7 +14,12 @@ from lms.celery import app
 from lms.periodic import PeriodicJob, beat_schedule, periodic_jobs, register
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED_JOBS = {"clear-expired-sessions", "render-missing-certificate-pdfs"}
+EXPECTED_JOBS = {
+    "clear-expired-sessions",
+    "render-missing-certificate-pdfs",
+    "recover-certificate-files",
+    "send-unsent-account-links",
+}
 
 
 def test_every_registered_job_is_scheduled_with_a_registered_task():
@@ -24,7 +29,7 @@ def test_every_registered_job_is_scheduled_with_a_registered_task():
     for name, entry in schedule.items():
         assert entry["task"] in app.tasks, name
         assert entry["schedule"] >= 60
-    assert schedule["render-missing-certificate-pdfs"]["schedule"] == 15 * 60
+    assert schedule["render-missing-certificate-pdfs"]["schedule"] == 5 * 60
 
 
 def test_a_taken_name_is_refused_for_a_different_job():

@@ -1,16 +1,24 @@
-"""Render every certificate whose PDF is missing (after a worker or Redis outage)."""
+"""Render every certificate without a current PDF (after a worker, Redis or disk outage)."""
+
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from certificates.documents.services import certificate_render, pending_certificates
+from certificates.documents.recovery import certificates_recover
 
 
 class Command(BaseCommand):
-    help = "Render the PDFs of issued certificates that have none yet, in this process."
+    help = (
+        "Render the PDFs of certificates that have none, lack their revocation stamp or whose "
+        "file went missing; tell their holders once; remove unfinished renders. In this process."
+    )
 
     def handle(self, *args, **options):
-        rendered = 0
-        for certificate_id in pending_certificates().values_list("pk", flat=True):
-            certificate_render(certificate_id=certificate_id)
-            rendered += 1
-        self.stdout.write(self.style.SUCCESS(f"Rendered {rendered} certificate(s)."))
+        recovery = certificates_recover(check_files=True, grace=timedelta())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Rendered {recovery.rendered} certificate(s) ({recovery.missing_files} with a "
+                f"missing file); told {recovery.notified} holder(s); removed "
+                f"{recovery.removed_temporary} unfinished render(s)."
+            )
+        )

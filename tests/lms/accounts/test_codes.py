@@ -210,3 +210,15 @@ def test_other_roles_and_sites_cannot_print_codes(client, imported, cohort_setup
         )
         assert response.status_code in (302, 403, 404)
     assert not AccountCode.objects.exists()
+
+
+def test_a_link_whose_email_never_left_is_sent_by_the_periodic_job(imported):
+    from lms.accounts.tasks import send_unsent_account_links
+
+    account_code_issue(
+        user=imported["rosa"], channel=AccountCode.Channel.EMAIL, actor=None, site_id=None
+    )  # as if the broker had been down: nothing queued
+    assert send_unsent_account_links() == 1
+    assert send_unsent_account_links() == 0
+    [message] = mail.outbox
+    assert message.to == ["rosa@example.org"]
