@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.offline import views as offline_views
 from courses.views import curriculum
+from lms import content_policy
 from lms import views as lms_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
+    path("csp-report/", content_policy.csp_report, name="csp_report"),
     # At the root, so that the service worker's scope is every page in both languages.
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("", include("certificates.credentials.urls")),

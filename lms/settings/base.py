@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "lms.request_log.RequestLogMiddleware",
     "lms.middleware.reject_control_characters_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "lms.content_policy.ContentPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached anonymous page is answered without them (lms/page_cache.py).
     "lms.page_cache.AnonymousPageCacheMiddleware",
@@ -132,6 +135,51 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+
+# Content Security Policy (lms/content_policy.py): the site's pages load everything from this
+# origin and run no inline code; the admin, whose widgets need inline code, gets the same
+# origins with inline code allowed, and the strict policy as report-only beside it.
+_STRICT = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "report-uri": ["/csp-report/"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _STRICT}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": _STRICT
+    | {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],  # the page previews
+    }
+}
+# Powerful browser features nobody here needs, switched off for every page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Sign-in throttling (django-axes, lms/accounts/throttle.py). A username from one client address
 # is locked after SIGNIN_FAILURE_LIMIT failures for SIGNIN_LOCKOUT_MINUTES; a username (or an
@@ -313,6 +361,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+# No avatars from Gravatar: they would send a hash of each staff e-mail to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Logs go to the console (journald or the container collects them); LOG_FORMAT=json writes one
 # JSON object per line. lms.request writes one line per request (lms/request_log.py).

@@ -36,6 +36,16 @@ from tests.helpers import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CSP_RECORDER = """
+window.__cspBreaches = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (event.disposition !== "enforce") return;  // the admin's report-only strict policy
+  window.__cspBreaches.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ` +
+      `${event.sourceFile || event.documentURI}:${event.lineNumber}`
+  );
+});
+"""
 ARTIFACTS = ROOT / "test-artifacts" / "journeys"
 PASSWORD = "demo12345"
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts, which
@@ -307,6 +317,11 @@ class Journey:
         context = self._browser.new_context(base_url=self.site.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         self._contexts.append(context)
+        # Through the browser's debugging protocol, so the Content Security Policy (which
+        # forbids inline scripts) leaves them alone: axe-core, and a record of every breach of
+        # the policy, which fails the page's check.
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(CSP_RECORDER)
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         meter = _Meter(page)
@@ -351,6 +366,9 @@ class Journey:
             problems.append(
                 "axe-core serious/critical violations:\n" + _format_violations(violations)
             )
+        breaches = page.evaluate("() => window.__cspBreaches || []")
+        if breaches:
+            problems.append("Content Security Policy breaches:\n" + "\n".join(breaches))
         limit = self._budget if budget is None else budget
         if limit and transferred > limit:
             problems.append(f"page weight {transferred} bytes transferred > budget {limit} bytes")
@@ -365,7 +383,6 @@ class Journey:
 
     @staticmethod
     def axe(page) -> list[dict]:
-        page.add_script_tag(path=str(AXE))
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         return result["violations"]
 
