@@ -23,6 +23,10 @@ _MISSING = object()
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
 
+    def probe(self) -> None:
+        """Ask Redis itself, raising its error: for the health check, which must see it."""
+        self._cache.get_client(None, write=True).ping()
+
     def _available(self) -> bool:
         return time.monotonic() >= ResilientRedisCache._down_until
 

@@ -34,7 +34,7 @@ def test_reports_every_part_and_an_unconfigured_broker_as_such(client):
 def test_a_down_cache_answers_503_naming_it(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": dead_redis_url(),
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
