@@ -16,6 +16,12 @@ def test_site_coordinators_are_refused_the_site_history(client, site_coordinator
 def test_national_coordinators_read_it(client, national_coordinator):
     client.force_login(national_coordinator)
     assert client.get("/admin/reports/site-history/").status_code == 200
+
+
+def test_administrators_see_it_in_their_reports_menu(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert "site-history" in client.get("/admin/").content.decode()
 
 
