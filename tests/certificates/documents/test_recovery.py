@@ -138,3 +138,33 @@ def test_issuing_with_the_broker_down_writes_the_rows_and_waits_for_nothing(
     aged(*issued)
     assert certificates_recover().rendered == 12
     assert not pending_certificates().exists()
+
+
+def test_the_cohort_page_says_the_pdfs_will_follow_until_they_come(
+    client, cohort_setup, course, broker_down, django_capture_on_commit_callbacks
+):
+    from lms.roles import Role
+    from tests.factories import EnrollmentFactory, SessionPageFactory, hold_sessions, person
+
+    cohort = cohort_setup["cohort"]
+    sessions = [SessionPageFactory(parent=course, number=n) for n in range(5, 8)]
+    people = [EnrollmentFactory(cohort=cohort) for _ in range(3)]
+    marks = {p: list("PPPPPPP") for p in people} | {
+        e: list("AAAAAAA") for e in cohort_setup["enrollments"]
+    }
+    hold_sessions(cohort, cohort_setup["sessions"] + sessions, marks, days_ago_start=60)
+    client.force_login(person(Role.COORDINATOR, site_=cohort_setup["cem"].site))
+    url = f"/grupos/{cohort.pk}/certificados/"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"action": "issue"}, follow=True).content.decode()
+    assert "Se emitieron 3 certificados; sus PDF llegarán después." in page
+    assert "3 PDF aún se están preparando" in page
+    assert "Los certificados ya son válidos y se pueden verificar." in page
+    certificate = Certificate.objects.filter(enrollment__cohort=cohort).first()
+    assert certificate.pdf == ""
+    assert client.get(f"/verificar/{certificate.code}/").status_code == 200
+
+    aged(*Certificate.objects.filter(enrollment__cohort=cohort))
+    assert certificates_recover().rendered == 3
+    assert "aún se están preparando" not in client.get(url).content.decode()
+    assert "aún se está preparando" not in client.get(url).content.decode()
