@@ -6,8 +6,8 @@ Run from the project root::
 
     .venv/bin/python bench/certificates_issue_broker_down.py [--activists 60] [--repeat 3]
 
-Builds a throwaway SQLite database, points the broker at a port nothing listens on (what a
-stopped Redis looks like to the web process) and times `certificates_issue` with its
+Builds a throwaway SQLite database, points the broker and the cache at a port nothing listens
+on (what a stopped Redis looks like to the web process) and times `certificates_issue` with its
 after-commit queueing. The baseline, measured in the same run, is what queueing did before: each
 task tried the broker with two quick retries; it is timed on a few tasks and given per
 certificate.
@@ -41,7 +41,7 @@ os.environ["CREDENTIALS_KEY_FILE"] = str(WORKDIR / "signing-keys.pem")
 os.environ["LOG_LEVEL"] = "ERROR"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_closed_port()}/0"  # Redis stopped
-os.environ["CACHE_URL"] = ""  # the cache in the database: only the broker is down here
+os.environ.pop("CACHE_URL", None)  # the cache is that Redis too: it carries on without it
 
 import django  # noqa: E402
 
@@ -113,8 +113,9 @@ def main() -> None:
     per_task = baseline_per_task()
     best = min(timings)
     print(
-        f"issuance with the broker down, {args.activists} activists: best {best:.3f} s of "
-        f"{args.repeat} (runs: {', '.join(f'{t:.3f}' for t in timings)}; target < 2 s); "
+        f"issuance with Redis stopped (broker and cache), {args.activists} activists: "
+        f"best {best:.3f} s of {args.repeat} (runs: {', '.join(f'{t:.3f}' for t in timings)}; "
+        f"target < 2 s); "
         f"rows, audit and signed credentials, PDFs left pending"
     )
     print(
