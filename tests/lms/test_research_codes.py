@@ -2,6 +2,8 @@
 lms.research_codes; the migration re-keys existing answers; no page that names people shows one."""
 
 import importlib
+import io
+import zipfile
 
 from django.apps import apps
 from django.core.management import call_command
@@ -118,6 +120,13 @@ def _body(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith("application/pdf"):
         return pdf_text(content)[0]
+    if response.get("Content-Type", "").startswith("application/zip"):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return "".join(
+            archive.read(name).decode("utf-8-sig", errors="replace")
+            for name in archive.namelist()
+            if not name.endswith(".pdf")  # each certificate is read as its own download above
+        )
     return content.decode("utf-8-sig", errors="replace")
 
 
@@ -153,6 +162,7 @@ def staff_pages() -> list[str]:
         reverse("audit_log"),
         reverse("assessments:analytics"),
         reverse("certificates:download", kwargs={"code": certificate.code}),
+        reverse("certificates:cohort_zip", kwargs={"cohort_id": certificate.enrollment.cohort_id}),
         *(reverse(f"{name}:index") for name in admin_lists),
         reverse("participant_profiles:edit", args=[certificate.enrollment.activist.profile.pk]),
         reverse("wagtailadmin_home"),
