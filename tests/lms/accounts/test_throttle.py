@@ -61,6 +61,19 @@ def test_two_hundred_wrong_passwords_lock_the_name_from_that_address(client, act
     assert "guess" not in stored and PASSWORD not in stored
 
 
+def test_the_lock_page_speaks_english_under_en(client, activist):
+    from django.utils import translation
+
+    with translation.override("en"):
+        path = reverse("login")
+    assert path.startswith("/en/")
+    for n in range(5):
+        sign_in(client, "activista", f"guess{n}", path=path)
+    page = sign_in(client, "activista", PASSWORD, path=path)
+    assert page.status_code == 429 and page["Content-Language"] == "en"
+    assert "You can try again at" in page.content.decode()
+
+
 def test_the_rest_of_the_workshop_behind_the_same_address_signs_in(client, activist):
     neighbour = person(Role.ACTIVIST)
     for n in range(6):
