@@ -121,7 +121,8 @@ def test_the_cascade_from_a_group_to_the_reach_and_the_acta(journey, tmp_path):
     )
     assert len(_replicas(site, group_id)) == 1  # nothing reached the server yet
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('outbox-badge').hidden", timeout=WAIT_MS)
+    # A locator, not wait_for_function: its polling evaluates a string, which the CSP forbids.
+    page.locator("#outbox-badge").wait_for(state="hidden", timeout=WAIT_MS)
     replicas = _replicas(site, group_id)
     assert len(replicas) == 2 and replicas[1][2] == "device"
 
