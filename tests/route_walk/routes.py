@@ -22,6 +22,10 @@ from tests.route_walk.allow_list import (
     public_answers,
 )
 
+ACTIVISTS = frozenset({ACTIVIST, OTHER_ACTIVIST})
+TRAINERS = frozenset({TRAINER, OTHER_TRAINER})
+OTHER_STAFF = frozenset({OTHER_TRAINER, OTHER_COORDINATOR})
+
 ROUTES: dict[str, Expected] = {
     "wagtailadmin_reports:site_history": answers(
         {200: {ADMIN, NATIONAL}, REST: 403}, {405: {ADMIN, NATIONAL}, REST: 403}
@@ -206,9 +210,7 @@ ROUTES: dict[str, Expected] = {
         },
         {REST: 405},
     ),
-    "courses:offline_device": answers(
-        {403: {ACCREDITOR, ACTIVIST, OTHER_ACTIVIST}, REST: 200}, {REST: 405}
-    ),
+    "courses:offline_device": answers({403: {ACCREDITOR, OTHER_ACTIVIST}, REST: 200}, {REST: 405}),
     "courses:offline_bundle": answers(
         {403: {ACCREDITOR, ACTIVIST, OTHER_ACTIVIST}, REST: 200}, {REST: 405}
     ),
@@ -290,6 +292,84 @@ ROUTES: dict[str, Expected] = {
         {REST: 405},
         acts=("GET",),
     ),
+    # The training cascade: districts in the admin, activists' community groups, verification.
+    "districts:index": admin_answers({REST: 200}, {REST: 405}),
+    "districts:index_results": admin_answers({REST: 200}, {REST: 405}),
+    "districts:add": admin_answers({REST: 200}, {REST: 200}),
+    "districts:edit": admin_answers(
+        {404: {OTHER_COORDINATOR}, REST: 200}, {404: {OTHER_COORDINATOR}, REST: 200}
+    ),
+    "districts:delete": admin_answers(
+        {404: {OTHER_COORDINATOR}, REST: 302}, {404: {OTHER_COORDINATOR}, REST: 302}
+    ),
+    "districts:history": admin_answers(
+        {404: {OTHER_COORDINATOR}, REST: 200}, {404: {OTHER_COORDINATOR}, REST: 405}
+    ),
+    "districts:history_results": admin_answers(
+        {404: {OTHER_COORDINATOR}, REST: 200}, {404: {OTHER_COORDINATOR}, REST: 405}
+    ),
+    "districts:usage": admin_answers(
+        {404: {OTHER_COORDINATOR}, REST: 200}, {404: {OTHER_COORDINATOR}, REST: 405}
+    ),
+    "cascade:my_groups": answers({200: {ACTIVIST}, REST: 403}, {REST: 405}),
+    "cascade:group_create": answers({200: {ACTIVIST}, REST: 403}, {200: {ACTIVIST}, REST: 403}),
+    "cascade:replica_create": answers({200: {ACTIVIST}, REST: 403}, {200: {ACTIVIST}, REST: 403}),
+    "cascade:replica_sync": public_answers(
+        {REST: 405}, {401: {ANONYMOUS}, 400: {ACTIVIST}, REST: 403}
+    ),
+    "cascade:bundle": answers({200: {ACTIVIST}, REST: 403}, {REST: 405}),
+    "cascade:verify_list": answers({403: ACTIVISTS | {ACCREDITOR}, REST: 200}, {REST: 405}),
+    "cascade:replica_detail": answers(
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+    ),
+    "cascade:replica_photo": answers({403: ACTIVISTS | {ACCREDITOR}, REST: 404}, {REST: 405}),
+    "cascade:reach": answers({403: ACTIVISTS | TRAINERS, REST: 200}, {REST: 405}),
+    "cascade:export": answers({403: ACTIVISTS | TRAINERS, REST: 200}, {REST: 405}, acts=("GET",)),
+    # Curriculum validation rounds (the demo's round is closed and spans the three sites).
+    "validation:index": answers({403: ACTIVISTS, REST: 200}, {REST: 405}),
+    "validation:round_new": answers({200: STAFF, REST: 403}, {200: STAFF, REST: 403}),
+    "validation:round": answers({403: ACTIVISTS, REST: 200}, {REST: 405}),
+    "validation:round_edit": answers(
+        {200: {ADMIN, NATIONAL}, REST: 403}, {200: {ADMIN, NATIONAL}, REST: 403}
+    ),
+    "validation:round_status": answers({REST: 405}, {302: {ADMIN, NATIONAL}, REST: 403}),
+    "validation:concept_add": answers({REST: 405}, {302: {ADMIN, NATIONAL}, REST: 403}),
+    "validation:item_remove": answers({REST: 405}, {302: {ADMIN, NATIONAL}, REST: 403}),
+    "validation:participants": answers(
+        {403: ACTIVISTS | {ACCREDITOR}, REST: 200}, {200: STAFF, REST: 403}
+    ),
+    "validation:participants_import": answers({200: STAFF, REST: 403}, {200: STAFF, REST: 403}),
+    "validation:participant_remove": answers(
+        {REST: 405},
+        {302: OWN_COORDINATORS, 404: {OTHER_COORDINATOR}, REST: 403},
+        acts=("POST",),
+    ),
+    "validation:paper_form": answers({403: ACTIVISTS | {ACCREDITOR}, REST: 200}, {REST: 405}),
+    "validation:paper_list": answers({403: ACTIVISTS | {ACCREDITOR}, REST: 200}, {REST: 405}),
+    "validation:paper_entry": answers(
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+    ),
+    "validation:workshop_new": answers(
+        {403: ACTIVISTS | {ACCREDITOR}, REST: 200}, {403: ACTIVISTS | {ACCREDITOR}, REST: 200}
+    ),
+    "validation:workshop": answers(
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+        {403: ACTIVISTS | {ACCREDITOR}, 404: OTHER_STAFF, REST: 200},
+    ),
+    "validation:results": answers({403: ACTIVISTS | TRAINERS, REST: 200}, {REST: 405}),
+    "validation:finding_new": answers({200: STAFF, REST: 403}, {200: STAFF, REST: 403}),
+    "validation:finding": answers({403: ACTIVISTS | TRAINERS, REST: 200}, {REST: 405}),
+    "validation:finding_edit": answers({200: STAFF, REST: 403}, {200: STAFF, REST: 403}),
+    "validation:export": answers({200: STAFF, REST: 403}, {REST: 405}, acts=("GET",)),
+    "validation:take_part": answers(
+        {200: ACTIVISTS, 404: {ADMIN}, REST: 403}, {200: ACTIVISTS, 404: {ADMIN}, REST: 403}
+    ),
+    "validation:feedback": answers(
+        {302: ACTIVISTS, 404: {ADMIN}, REST: 403}, {302: ACTIVISTS, 404: {ADMIN}, REST: 403}
+    ),
+    "validation:thanks": answers({200: ACTIVISTS, 404: {ADMIN}, REST: 403}, {REST: 405}),
     "wagtailcore_authenticate_with_password": public_answers({REST: 404}, {REST: 404}),
     "wagtailcore_login": public_answers({REST: 200}, {REST: 200}),
     "wagtail_serve": public_answers({REST: 200}, {REST: 200}),

@@ -9,7 +9,6 @@ from tests.route_walk.routes import ROUTES
 from tests.route_walk.walker import (
     answer_class,
     ask,
-    body_text,
     build_world,
     menu_urls,
     names_beside_research_codes,
@@ -38,14 +37,15 @@ def test_every_route_answers_as_the_table_says(client, world):
         expected = ROUTES[walked.name]
         for method in ("GET", "POST"):
             for who in sorted(EVERYONE):
-                response, writes = ask(client, world, who, method, url)
+                asked = ask(client, world, who, method, url)
+                response, writes = asked.response, asked.writes
                 got, want = answer_class(response), expected.answer(method, who)
                 where = f"{method} {url} as {who}"
                 if got != want:
                     wrong.append(f"{where}: answered {got}, the table says {want}")
                 if writes and (method not in expected.acts or got in REFUSALS):
                     wrong.append(f"{where}: wrote {writes[:2]}")
-                if leaked := names_beside_research_codes(world, body_text(response)):
+                if leaked := names_beside_research_codes(world, asked.text):
                     wrong.append(f"{where}: research codes beside names {leaked[:2]}")
     assert not wrong, f"{len(wrong)} answers differ:\n" + "\n".join(wrong)
 
@@ -54,13 +54,14 @@ def test_the_admin_menus_open_for_whoever_sees_them(client, world):
     wrong, opened = [], 0
     for who in sorted(STAFF):
         for url in sorted(menu_urls(client, world, who)):
-            response, writes = ask(client, world, who, "GET", url)
+            asked = ask(client, world, who, "GET", url)
+            response, writes = asked.response, asked.writes
             opened += 1
             if response.status_code not in (200, 302):
                 wrong.append(f"GET {url} as {who} (in her menu): {response.status_code}")
             if writes:
                 wrong.append(f"GET {url} as {who} wrote {writes[:2]}")
-            if leaked := names_beside_research_codes(world, body_text(response)):
+            if leaked := names_beside_research_codes(world, asked.text):
                 wrong.append(f"GET {url} as {who}: research codes beside names {leaked[:2]}")
     assert opened > 40
     assert not wrong, "\n".join(wrong)

@@ -3,21 +3,27 @@ parameters, and one request at a time rolled back, with the statements it wrote.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Instrument
 from certificates.models import Certificate
+from courses.cascade.models import CommunityGroup, ReplicaSession
 from courses.models import Cohort, Enrollment, SessionDelivery
+from courses.validation.models import ValidationRound
 from lms.models import AuditLogEntry, ResearchIdentity, Site
 from lms.roles import Role
 from tests.factories import person
+from tests.helpers import pdf_text
 from tests.route_walk.allow_list import (
     ACCREDITOR,
     ACTIVIST,
@@ -88,7 +94,8 @@ def build_world() -> World:
     enrollment = (
         Enrollment.objects.filter(activist=activist, cohort__status=Cohort.Status.RUNNING)
         .select_related("cohort__cem", "cohort__course")
-        .get()
+        .order_by("pk")
+        .first()
     )
     cohort = enrollment.cohort
     delivery = cohort.deliveries.filter(status=SessionDelivery.Status.HELD).order_by("pk").first()
@@ -109,6 +116,8 @@ def build_world() -> World:
         OTHER_COORDINATOR: User.objects.get(username="coordinadora-arequipa"),
     }
     users[COORDINATOR].groups.add(*users[NATIONAL].groups.all())
+    round_ = ValidationRound.objects.order_by("pk").first()
+    group = CommunityGroup.objects.filter(activist=activist).order_by("pk").first()
     values = {
         "cohort_id": cohort.pk,
         "delivery_id": delivery.pk,
@@ -122,6 +131,14 @@ def build_world() -> World:
         "restriction_id": 999999,
         "page_view_restriction_id": 999999,
         "page_id": cohort.course.pk,
+        "round_id": round_.pk,
+        "item_id": round_.items.order_by("pk").first().pk,
+        "participant_id": round_.participants.filter(site=vmt).order_by("pk").first().pk,
+        "workshop_id": round_.workshops.filter(site=vmt).order_by("pk").first().pk,
+        "finding_id": round_.findings.order_by("pk").first().pk,
+        "kind": "opiniones.csv",
+        "group_id": group.pk,
+        "replica_id": ReplicaSession.objects.filter(group=group).order_by("pk").first().pk,
     }
     pks = {
         "programme_sites": vmt.pk,
@@ -130,6 +147,7 @@ def build_world() -> World:
         "cohorts": cohort.pk,
         "enrollments": enrollment.pk,
         "session_deliveries": delivery.pk,
+        "districts": group.district_id,
         "audit_log": AuditLogEntry.objects.filter(site=vmt).order_by("pk").first().pk,
         "assessments_instrument_export": Instrument.objects.order_by("pk").first().pk,
     }
@@ -198,23 +216,45 @@ def answer_class(response) -> int | str:
     return response.status_code
 
 
-def ask(client, world: World, who: str, method: str, url: str):
-    """One request, rolled back afterwards so that every answer starts from the same demo;
-    returns the response and the statements that wrote."""
+@dataclass
+class Asked:
+    response: HttpResponseBase
+    writes: list[str]  # the statements that wrote
+    text: str  # what a person reads in it: the page, a CSV, a PDF's text, a ZIP's files
+
+
+def ask(client, world: World, who: str, method: str, url: str) -> Asked:
+    """One request, rolled back afterwards so that every answer starts from the same demo. A
+    streamed body is read inside the transaction too, since producing it may write."""
     client.logout()
     if world.users[who] is not None:
         client.force_login(world.users[who])
     recorder = WriteRecorder()
     with transaction.atomic(), connection.execute_wrapper(recorder):
         response = client.get(url) if method == "GET" else client.post(url, payload(world))
+        text = readable_text(response)
         transaction.set_rollback(True)
-    return response, recorder.writes
+    return Asked(response, recorder.writes, text)
 
 
-def body_text(response) -> str:
-    if response.streaming or "html" not in response.get("Content-Type", ""):
+def readable_text(response) -> str:
+    if response.status_code != 200:
         return ""
-    return response.content.decode("utf-8", errors="replace")
+    kind = response.get("Content-Type", "")
+    if not any(part in kind for part in ("html", "text/", "json", "pdf", "zip")):
+        return ""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if "pdf" in kind:
+        return pdf_text(content)[0]
+    if "zip" in kind:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return " ".join(
+            pdf_text(archive.read(name))[0]
+            if name.endswith(".pdf")
+            else archive.read(name).decode("utf-8-sig", errors="replace")
+            for name in archive.namelist()
+        )
+    return content.decode("utf-8-sig", errors="replace")
 
 
 def names_beside_research_codes(world: World, body: str) -> list[str]:
