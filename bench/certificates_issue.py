@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 
-from scratch import scratch_django
+from scratch import attended_cohort, scratch_django
 
 WORKDIR = scratch_django(
     "cem-bench-",
@@ -31,30 +31,12 @@ from certificates.credentials import services as credential_services  # noqa: E4
 from certificates.credentials.models import PortableCredential  # noqa: E402
 from certificates.issuance.services import certificates_issue  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
-from lms.roles import Role  # noqa: E402
 from tests.factories import (  # noqa: E402
-    CEMFactory,
-    CohortFactory,
     CoursePageFactory,
     CurriculumIndexPageFactory,
-    EnrollmentFactory,
     HomePageFactory,
     SessionPageFactory,
-    hold_sessions,
-    person,
-    site,
 )
-
-
-def build_cohort(activists: int, course):
-    cem = CEMFactory(site=site(), name=f"CEM bench {Certificate.objects.count()}")
-    trainer = person(Role.TRAINER, cem=cem)
-    cohort = CohortFactory(course=course, cem=cem, trainers=[trainer])
-    people = [EnrollmentFactory(cohort=cohort) for _ in range(activists)]
-    hold_sessions(
-        cohort, list(course.sessions()), {p: list("PPPPPPPPPP") for p in people}, days_ago_start=80
-    )
-    return cohort
 
 
 def main() -> None:
@@ -80,7 +62,7 @@ def main() -> None:
     # Issuance calls the signing service once per cohort: time that call where it is made.
     sys.modules[certificates_issue.__module__].portable_credentials_issue = timed_sign
     for _ in range(args.repeat):
-        cohort = build_cohort(args.activists, course)
+        cohort = attended_cohort(args.activists, course)
         started = time.perf_counter()
         with transaction.atomic():
             issued = certificates_issue(actor=None, cohort=cohort)

@@ -15,17 +15,11 @@ certificate.
 
 import argparse
 import contextlib
-import os
 import socket
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="cem-bench-"))
+from scratch import attended_cohort, scratch_django
 
 
 def _closed_port() -> int:
@@ -34,22 +28,13 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.dev"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(WORKDIR / "media")
-os.environ["CREDENTIALS_KEY_FILE"] = str(WORKDIR / "signing-keys.pem")
-os.environ["LOG_LEVEL"] = "ERROR"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_closed_port()}/0"  # Redis stopped
-os.environ.pop("CACHE_URL", None)  # the cache is that Redis too: it carries on without it
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # setup speed only
+WORKDIR = scratch_django(
+    "cem-bench-",
+    CREDENTIALS_KEY_FILE="{workdir}/signing-keys.pem",
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    LOG_LEVEL="ERROR",  # each certificate left pending is a warning
+    REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0",  # Redis stopped: broker and cache
+)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
@@ -68,9 +53,6 @@ from tests.factories import (  # noqa: E402
     HomePageFactory,
     SessionPageFactory,
 )
-
-sys.path.insert(0, str(ROOT / "bench"))
-from certificates_issue import build_cohort  # noqa: E402
 
 OLD_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
 
@@ -101,7 +83,7 @@ def main() -> None:
     reverse("certificates:verify_form")
     timings = []
     for _ in range(args.repeat):
-        cohort = build_cohort(args.activists, course)
+        cohort = attended_cohort(args.activists, course)
         forget_broker_verdict()  # every run pays its own check of the broker
         started = time.perf_counter()
         with transaction.atomic():
