@@ -158,6 +158,9 @@ class ResearchConsent(models.Model):
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
+        # Accepted once, then withdrawn (opposition): no new questionnaire, and the answers
+        # already given are left out of every analysis and export from then on.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     enrollment = models.OneToOneField(
         "courses.Enrollment", on_delete=models.PROTECT, related_name="research_consent"
@@ -172,6 +175,12 @@ class ResearchConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}: {self.get_decision_display()}"
+
+
+class ResponseQuerySet(models.QuerySet):
+    def analysable(self) -> "ResponseQuerySet":
+        """Submitted responses whose participant has not withdrawn them from research."""
+        return self.filter(status=Response.Status.SUBMITTED, withdrawn_at__isnull=True)
 
 
 class Response(models.Model):
@@ -204,6 +213,11 @@ class Response(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Set when the participant withdraws her consent for research (opposition): the response
+    # is kept but left out of every analysis and export from this moment on.
+    withdrawn_at = models.DateTimeField(_("withdrawn from research at"), null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("questionnaire response")

@@ -149,9 +149,9 @@ def loop_analysis(pre_rows, post_rows, labels, reverse, desired):
         t_p = stats.ttest_rel(y, x).pvalue
         ci = stats.t.interval(CONFIDENCE, n - 1, loc=d.mean(), scale=sd / math.sqrt(n))
         w_p = stats.wilcoxon(snapped, zero_method="pratt").pvalue
-        nz = snapped[snapped != 0]
-        ranks = stats.rankdata(np.abs(nz))
-        r = (ranks[nz > 0].sum() - ranks[nz < 0].sum()) / ranks.sum()
+        ranks = stats.rankdata(np.abs(snapped))  # Pratt: zeros ranked, then dropped
+        m = np.count_nonzero(snapped)
+        r = 2 * (ranks[snapped > 0].sum() - ranks[snapped < 0].sum()) / (m * (m + 1))
         s_diff = math.sqrt(2) * x.std(ddof=1) * math.sqrt(1 - alpha_pre)
         rci = d / s_diff
         improved = (rci < -RCI_CRITICAL) if desired == "decrease" else (rci > RCI_CRITICAL)

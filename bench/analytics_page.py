@@ -28,7 +28,8 @@ django.setup()
 import numpy as np  # noqa: E402
 
 from assessments.analytics.charts import MeanPoint, ShiftPoint, means_chart, shift_chart  # noqa: E402
-from assessments.analytics.selectors import Grouping, analytics_report, paired_data  # noqa: E402
+from assessments.analytics.pairing import paired_data  # noqa: E402
+from assessments.analytics.selectors import Grouping, analytics_report  # noqa: E402
 from assessments.instruments.scoring import ScoringKey  # noqa: E402
 from assessments.models import Instrument, Item, Subscale  # noqa: E402
 

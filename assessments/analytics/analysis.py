@@ -11,11 +11,15 @@ Recipe (project domain notes):
 2. Subscale score = mean of the answered items when at least 80 % of the items are answered,
    else missing (:func:`subscale_scores`). The threshold is evaluated in exact integer
    arithmetic (``answered * 5 >= k * 4`` for 80 %), never with a float ``ceil``.
-3. Pre and post are matched by participant (aligned rows); only complete pairs are analysed,
-   attrition is reported (:func:`paired_change`).
+3. Pre and post are matched by participant (aligned rows); only complete pairs are analysed.
+   Of those scored before but not after, participants whose exit questionnaire is not open
+   yet or still open are *awaiting exit*; only those whose exit questionnaire closed without
+   an answer are *attrition* (:func:`paired_change`).
 4. Reliability: Cronbach's alpha on listwise-complete item rows (:func:`cronbach_alpha`).
-5. Change: mean difference with 95 % t confidence interval, paired t-test, Wilcoxon
-   signed-rank test (Pratt zero handling), d_z and matched-pairs rank-biserial correlation.
+5. Change: mean difference with 95 % t confidence interval, paired t-test (t with its df),
+   Wilcoxon signed-rank test (T and p, Pratt zero handling), d_z and
+   the matched-pairs rank-biserial correlation on the same Pratt ranks
+   (rcompanion's ``wilcoxonPairedRC(zero.method = "Pratt")``), signed like d_z.
 6. Reliable Change Index (Jacobson & Truax 1991) with the direction of improvement given by
    the instrument (``desired_change``).
 7. Holm step-down adjustment of the t-test p-values across the groups shown (:func:`holm`).
@@ -40,6 +44,9 @@ import numpy as np
 from assessments.analytics.statistics import (
     CONFIDENCE,
     DESIRED_CHANGES,
+    EXIT_ANSWERED,
+    EXIT_AWAITED,
+    EXIT_MISSED,
     METHOD_P_ADJUST,
     MIN_CELL,
     MIN_SHARE,
@@ -52,6 +59,7 @@ from assessments.analytics.statistics import (
     cronbach_alpha,
     holm,
     paired_change,
+    rank_biserial_pratt,
     reverse_code,
     subscale_scores,
 )
@@ -60,6 +68,9 @@ from assessments.analytics.suppression import suppressed_cells
 __all__ = [
     "CONFIDENCE",
     "DESIRED_CHANGES",
+    "EXIT_ANSWERED",
+    "EXIT_AWAITED",
+    "EXIT_MISSED",
     "METHOD_P_ADJUST",
     "MIN_CELL",
     "MIN_SHARE",
@@ -73,6 +84,7 @@ __all__ = [
     "holm",
     "item_agreement",
     "paired_change",
+    "rank_biserial_pratt",
     "reverse_code",
     "subscale_scores",
 ]
@@ -140,13 +152,15 @@ def analyse_groups(
     scale_max: int,
     desired_change: str,
     min_share: float = MIN_SHARE,
+    exit_state: np.ndarray | None = None,
 ) -> dict[str, GroupResult]:
     """Analyse one subscale per group.
 
     ``pre_items`` / ``post_items`` are ``n × k`` raw answers aligned by participant (NaN =
     missing; a participant who skipped a wave has an all-NaN row), ``group_labels`` a
     length-``n`` sequence of group names (converted with ``str``; filter out rows without a
-    group before calling). Reverse coding and scoring are done once for the
+    group before calling); ``exit_state`` (optional, aligned) tells awaiting exit from
+    attrition (see :func:`paired_change`). Reverse coding and scoring are done once for the
     whole matrix; each group is then a slice. Per group: subscale scores pre/post (exclusion
     counts as in :func:`subscale_scores`), Cronbach's alpha pre and post (reverse-coded,
     listwise-complete rows of that group and wave), :func:`paired_change` (RCI with the
@@ -166,6 +180,10 @@ def analyse_groups(
         raise ValueError(f"group_labels must have length {pre_raw.shape[0]}")
     if desired_change not in DESIRED_CHANGES:
         raise ValueError(f"desired_change must be one of {DESIRED_CHANGES}, got {desired_change!r}")
+    if exit_state is not None:
+        exit_state = np.asarray(exit_state)
+        if exit_state.shape != labels.shape:
+            raise ValueError(f"exit_state must have length {pre_raw.shape[0]}")
 
     # Whole-matrix work, done once.
     pre_rc = reverse_code(pre_raw, reverse, scale_min, scale_max)
@@ -191,6 +209,7 @@ def analyse_groups(
             post_scores[idx],
             alpha_pre=rel_pre.alpha,
             desired_change=desired_change,
+            exit_state=None if exit_state is None else exit_state[idx],
         )
         hide = change.suppressed
         results[name] = GroupResult(

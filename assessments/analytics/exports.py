@@ -218,7 +218,8 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
     subscales = list(instrument.subscales.all())
     variables = export_variables(instrument, items)
     rows = (
-        responses.filter(instrument=instrument, status=Response.Status.SUBMITTED)
+        responses.analysable()
+        .filter(instrument=instrument)
         .order_by("cohort_id", "research_code", "-wave")
         .values_list(
             "research_code",

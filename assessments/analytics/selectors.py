@@ -1,10 +1,12 @@
 """Coordinator analytics: the responses in the user's scope (:mod:`lms.access`) and the pre/post
 report.
 
-The numbers come from :mod:`assessments.analytics.analysis`; this module only turns database
-rows into aligned matrices. Responses are read with one query whatever the number of participants
-(``values_list``), and every name shown (cohorts, sites, items) comes from a constant number of
-further queries.
+The numbers come from :mod:`assessments.analytics.analysis`; :mod:`~assessments.analytics.pairing`
+turns database rows into aligned matrices. Responses are read with one query whatever the
+number of participants (``values_list``), and every name shown (cohorts, sites, items), the exit
+windows and the count of answers withdrawn from research come from a constant number of further
+queries. Answers whose participant withdrew her consent for research (opposition) are left out
+of every analysis and export from that moment; the report says how many.
 """
 
 from __future__ import annotations
@@ -27,8 +29,14 @@ from assessments.analytics.analysis import (
     analyse_groups,
     item_agreement,
 )
+from assessments.analytics.pairing import (
+    RESPONSE_FIELDS,
+    PairedData,
+    paired_data,
+    with_exit_states,
+)
 from assessments.instruments.scoring import ScoringKey
-from assessments.models import Instrument, Item, Response, Subscale, Wave
+from assessments.models import Instrument, Item, Response, Subscale
 from courses.models import Cohort
 from lms import access
 from lms.models import ParticipantProfile, Site
@@ -80,8 +88,9 @@ def submitted_responses(
     site_id: int | None = None,
     cohort_id: int | None = None,
 ) -> QuerySet[Response]:
-    """Submitted responses the user may analyse, optionally narrowed to a site or a cohort."""
-    responses = access.readable(user, Response.objects.filter(status=Response.Status.SUBMITTED))
+    """Submitted responses the user may analyse, optionally narrowed to a site or a cohort:
+    never those withdrawn from research."""
+    responses = access.readable(user, Response.objects.analysable())
     if instrument is not None:
         responses = responses.filter(instrument=instrument)
     if site_id is not None:
@@ -91,10 +100,34 @@ def submitted_responses(
     return responses
 
 
+def withdrawn_participants_count(
+    user: User,
+    *,
+    instrument: Instrument,
+    site_id: int | None = None,
+    cohort_id: int | None = None,
+) -> int:
+    """How many participants (code and cohort) in the user's scope and filters have answers
+    left out because they withdrew their consent for research."""
+    responses = access.readable(
+        user,
+        Response.objects.filter(
+            instrument=instrument, status=Response.Status.SUBMITTED, withdrawn_at__isnull=False
+        ),
+    )
+    if site_id is not None:
+        responses = responses.filter(site_id=site_id)
+    if cohort_id is not None:
+        responses = responses.filter(cohort_id=cohort_id)
+    return responses.values("research_code", "cohort_id").distinct().count()
+
+
 def analytics_instruments(user: User) -> QuerySet[Instrument]:
     """Every instrument, annotated with ``n_submitted`` in the user's scope, most used first."""
-    submitted = Q(responses__status=Response.Status.SUBMITTED) & access.read_filter(
-        user, Response, through="responses"
+    submitted = (
+        Q(responses__status=Response.Status.SUBMITTED)
+        & Q(responses__withdrawn_at__isnull=True)
+        & access.read_filter(user, Response, through="responses")
     )
     return Instrument.objects.annotate(n_submitted=Count("responses", filter=submitted)).order_by(
         "-n_submitted", "code", "-imported_at"
@@ -117,87 +150,6 @@ def analytics_cohorts(user: User, *, instrument: Instrument) -> QuerySet[Cohort]
 
 
 # --------------------------------------------------------------------------------------
-# Rows → aligned matrices
-# --------------------------------------------------------------------------------------
-
-RESPONSE_FIELDS = (
-    "research_code",
-    "cohort_id",
-    "site_id",
-    "wave",
-    "sex",
-    "generation",
-    "answers",
-)
-
-
-@dataclass(frozen=True)
-class PairedData:
-    """Pre and post answers aligned by participant: one row per (research code, cohort).
-
-    ``pre`` / ``post`` hold the raw answers of every scored item of the key (NaN = not
-    answered, or no response in that wave). Sex and generation come from the entry (pre)
-    response when there is one, else from the exit response.
-    """
-
-    key: ScoringKey
-    participants: tuple[tuple[str, int], ...]
-    pre: np.ndarray
-    post: np.ndarray
-    has_pre: np.ndarray
-    has_post: np.ndarray
-    cohort_id: np.ndarray
-    site_id: np.ndarray
-    sex: np.ndarray
-    generation: np.ndarray
-
-    @property
-    def n(self) -> int:
-        return len(self.participants)
-
-
-def paired_data(rows: Iterable[Sequence], key: ScoringKey) -> PairedData:
-    """Align ``values_list(*RESPONSE_FIELDS)`` rows of one instrument by participant."""
-    index: dict[tuple[str, int], int] = {}
-    pre_answers: list[dict] = []
-    post_answers: list[dict] = []
-    attrs: list[list] = []  # [cohort_id, site_id, sex, generation, from_pre]
-    has_pre: list[bool] = []
-    has_post: list[bool] = []
-    for code, cohort_id, site_id, wave, sex, generation, answers in rows:
-        pair = (code, cohort_id)
-        row = index.get(pair)
-        if row is None:
-            row = index[pair] = len(attrs)
-            pre_answers.append({})
-            post_answers.append({})
-            attrs.append([cohort_id, site_id, sex, generation, False])
-            has_pre.append(False)
-            has_post.append(False)
-        is_pre = wave == Wave.PRE
-        (pre_answers if is_pre else post_answers)[row] = answers or {}
-        (has_pre if is_pre else has_post)[row] = True
-        if is_pre and not attrs[row][4]:
-            attrs[row] = [cohort_id, site_id, sex, generation, True]
-
-    def column(position: int, dtype) -> np.ndarray:
-        return np.array([a[position] for a in attrs], dtype=dtype)
-
-    return PairedData(
-        key=key,
-        participants=tuple(index),
-        pre=key.matrix(pre_answers),
-        post=key.matrix(post_answers),
-        has_pre=np.array(has_pre, dtype=bool),
-        has_post=np.array(has_post, dtype=bool),
-        cohort_id=column(0, int),
-        site_id=column(1, int),
-        sex=column(2, object),
-        generation=column(3, object),
-    )
-
-
-# --------------------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------------------
 
@@ -207,8 +159,8 @@ class GroupRow:
     """One line of the table: a group's display name and its analysis.
 
     ``unscored_pre`` / ``unscored_post`` count responses that exist but have too few answers
-    for a score (the 80 % rule); participants without a response in a wave are attrition, not
-    exclusions. ``None`` when the group is suppressed.
+    for a score (the 80 % rule); participants without a response in a wave are awaiting exit
+    or attrition, not exclusions. ``None`` when the group is suppressed.
     """
 
     key: str
@@ -241,6 +193,7 @@ class AnalyticsReport:
     overall: GroupRow | None
     items: list[ItemRow]
     k: int
+    withdrawn: int = 0  # participants whose answers are left out: consent for research withdrawn
     method_p_adjust: str = METHOD_P_ADJUST
     min_cell: int = MIN_CELL
 
@@ -297,6 +250,7 @@ def analytics_report(
     items: Sequence[Item],
     cohort_names: dict[int, str],
     site_names: dict[int, str],
+    withdrawn: int = 0,
 ) -> AnalyticsReport:
     """Change of one subscale (or of every scored item) by group, plus per-item agreement.
 
@@ -316,6 +270,7 @@ def analytics_report(
         "scale_min": instrument.scale_min,
         "scale_max": instrument.scale_max,
         "desired_change": instrument.desired_change,
+        "exit_state": data.exit_state,
     }
     report_items = {item.code: item for item in items}
     codes = [key.item_codes[p] for p in positions]
@@ -332,6 +287,7 @@ def analytics_report(
             overall=None,
             items=[],
             k=len(positions),
+            withdrawn=withdrawn,
         )
 
     labels, names = _group_labels(data, grouping, cohort_names=cohort_names, site_names=site_names)
@@ -380,6 +336,7 @@ def analytics_report(
         overall=overall,
         items=item_rows,
         k=len(positions),
+        withdrawn=withdrawn,
     )
 
 
@@ -406,7 +363,7 @@ def analytics_report_for(
         .order_by()
         .values_list(*RESPONSE_FIELDS)
     )
-    data = paired_data(rows, key)
+    data = with_exit_states(paired_data(rows, key))
     return analytics_report(
         instrument=instrument,
         data=data,
@@ -415,6 +372,9 @@ def analytics_report_for(
         items=items,
         cohort_names=cohort_display_names(cohorts),
         site_names={s.pk: s.name for s in sites},
+        withdrawn=withdrawn_participants_count(
+            user, instrument=instrument, site_id=site_id, cohort_id=cohort_id
+        ),
     )
 
 

@@ -30,6 +30,10 @@ DESIRED_CHANGES = ("decrease", "increase")
 
 DesiredChange = Literal["decrease", "increase"]
 
+#: Per participant, where her exit (post) questionnaire stands: a response exists; none yet
+#: while the exit questionnaire is not open yet or still open; none and it has closed.
+EXIT_ANSWERED, EXIT_AWAITED, EXIT_MISSED = 0, 1, 2
+
 # Differences are snapped to this many decimals before ranking (Wilcoxon, rank-biserial) so
 # that values that are equal in exact arithmetic but differ by floating-point noise
 # (8/3 - 5/3 == 0.9999999999999998 while 10/3 - 7/3 == 1.0) are treated as ties or zeros.
@@ -63,8 +67,13 @@ class ChangeResult:
     """Pre/post change of a subscale score in one group.
 
     Counts: ``n_pre`` / ``n_post`` participants with a usable score in each wave,
-    ``n_pairs`` complete pairs, ``attrition = n_pre - n_pairs`` (pre score but no usable
-    post score). ``mean_pre`` / ``mean_post`` are over the complete pairs only.
+    ``n_pairs`` complete pairs. Of the participants with a pre score but no usable post
+    score, ``awaiting_exit`` have no exit response while their exit questionnaire is not open
+    yet or still open, and ``attrition`` have none although it has closed (see
+    :data:`EXIT_ANSWERED`); those whose exit response has too few answers are neither.
+    ``mean_pre`` / ``mean_post`` are over the complete pairs only.
+    ``t`` with ``df = n_pairs - 1`` is the paired t statistic; ``wilcoxon_t`` is Wilcoxon's
+    T = min(R+, R-) over Pratt's ranks, the statistic beside ``wilcoxon_p``.
     ``pct_*`` are Reliable Change Index classifications in percent of ``n_pairs``.
     ``p_holm`` is ``None`` until :func:`analyse_groups` (or the caller) adjusts it.
 
@@ -77,13 +86,17 @@ class ChangeResult:
     n_post: int | None
     n_pairs: int | None
     attrition: int | None
+    awaiting_exit: int | None
     suppressed: bool
     mean_pre: float | None
     mean_post: float | None
     mean_diff: float | None
     ci_low: float | None
     ci_high: float | None
+    t: float | None
+    df: int | None
     t_p: float | None
+    wilcoxon_t: float | None
     wilcoxon_p: float | None
     d_z: float | None
     rank_biserial: float | None
@@ -140,13 +153,17 @@ def _suppressed_change() -> ChangeResult:
         n_post=None,
         n_pairs=None,
         attrition=None,
+        awaiting_exit=None,
         suppressed=True,
         mean_pre=None,
         mean_post=None,
         mean_diff=None,
         ci_low=None,
         ci_high=None,
+        t=None,
+        df=None,
         t_p=None,
+        wilcoxon_t=None,
         wilcoxon_p=None,
         d_z=None,
         rank_biserial=None,
@@ -158,14 +175,30 @@ def _suppressed_change() -> ChangeResult:
     )
 
 
-def _rank_biserial(snapped_diff: np.ndarray) -> float:
-    nonzero = snapped_diff[snapped_diff != 0]
-    if nonzero.size == 0:
+def pratt_rank_sums(snapped_diff: np.ndarray) -> tuple[float, float, int]:
+    """``(R+, R-, m)`` by Pratt's treatment of zeros: every absolute difference is ranked,
+    zeros included (ties get average ranks), then the zeros' ranks are dropped; ``m`` is the
+    number of non-zero differences. The same ranks as ``scipy.stats.wilcoxon(...,
+    zero_method="pratt")``."""
+    ranks = stats.rankdata(np.abs(snapped_diff), method="average")
+    r_plus = float(ranks[snapped_diff > 0].sum())
+    r_minus = float(ranks[snapped_diff < 0].sum())
+    return r_plus, r_minus, int(np.count_nonzero(snapped_diff))
+
+
+def rank_biserial_pratt(snapped_diff: np.ndarray) -> float:
+    """Matched-pairs rank-biserial correlation consistent with the Pratt Wilcoxon test, as
+    R's rcompanion ``wilcoxonPairedRC(zero.method = "Pratt")`` defines it:
+    ``r = 4 * |T - (R+ + R-)/2| / (m (m + 1))`` with ``T = min(R+, R-)`` over Pratt's ranks
+    and ``m`` the non-zero differences, i.e. ``2 (R+ - R-) / (m (m + 1))`` with the sign of
+    the differences given (here ``post - pre``: positive when scores went up). Without zero
+    differences this is Kerby's ``(R+ - R-) / (R+ + R-)``; with them the ranks of the non-zero
+    differences are raised by the zeros below them, so ``|r|`` can exceed 1 when most
+    differences are zero. NaN when every difference is zero."""
+    r_plus, r_minus, m = pratt_rank_sums(snapped_diff)
+    if m == 0:
         return math.nan
-    ranks = stats.rankdata(np.abs(nonzero), method="average")
-    r_plus = ranks[nonzero > 0].sum()
-    r_minus = ranks[nonzero < 0].sum()
-    return float((r_plus - r_minus) / (r_plus + r_minus))
+    return 2.0 * (r_plus - r_minus) / (m * (m + 1))
 
 
 # --------------------------------------------------------------------------------------
@@ -253,35 +286,41 @@ def paired_change(
     desired_change: str,
     n_pre: int | None = None,
     n_post: int | None = None,
+    exit_state: np.ndarray | None = None,
 ) -> ChangeResult:
     """Pre/post change of one score in one group, on complete pairs only.
 
     ``pre`` and ``post`` are aligned 1-D arrays (one entry per participant, NaN = no usable
     score); a pair is a row where both are finite. ``n_pre`` / ``n_post`` default to the
     number of finite entries; pass them when the arrays only hold part of a wave.
-    ``attrition = n_pre - n_pairs``.
+
+    ``exit_state`` (aligned, one of :data:`EXIT_ANSWERED`, :data:`EXIT_AWAITED`,
+    :data:`EXIT_MISSED` per participant) splits those with a pre score and no usable post
+    score: ``awaiting_exit`` counts the awaited, ``attrition`` the missed. Without it every
+    one of them is attrition (``attrition = n_pre - n_pairs``, ``awaiting_exit = 0``).
 
     Statistics (differences are ``post - pre``):
 
     * ``mean_diff`` with a 95 % CI from the t distribution (df = n - 1);
       ``ci_low``/``ci_high`` are NaN when every difference is equal (sd = 0).
-    * ``t_p``: paired t-test, identical to ``scipy.stats.ttest_rel(post, pre).pvalue``
-      (computed without scipy only when the differences are all equal: NaN if all zero,
-      0.0 otherwise, which is what scipy returns).
-    * ``wilcoxon_p``: ``scipy.stats.wilcoxon(diff, zero_method="pratt").pvalue``; NaN when
-      every difference is zero. For this test and the rank-biserial correlation the
-      differences are first rounded to 9 decimals, so that floating-point noise
-      (``8/3 - 5/3 != 10/3 - 7/3``) cannot break ties or hide zeros; ranks of genuinely
-      distinct differences, and hence the p-value, are unchanged.
+    * ``t`` = mean(diff) / (sd(diff) / sqrt(n)) with ``df = n - 1`` and its two-sided
+      ``t_p``, identical to ``scipy.stats.ttest_rel(post, pre)`` (computed without scipy
+      only when the differences are all equal: t and p NaN if all zero, t = ±inf and p = 0.0
+      otherwise, which is what scipy returns).
+    * ``wilcoxon_t`` and ``wilcoxon_p``: Wilcoxon signed-rank test of the differences with
+      Pratt's treatment of zeros (ranked, then dropped), two-sided:
+      ``scipy.stats.wilcoxon(diff, zero_method="pratt")``, whose p is exact for small groups
+      (the exact null distribution up to 50 pairs without ties or zeros; with them, every
+      assignment of signs up to 13 pairs) and otherwise the normal approximation with
+      Pratt's correction of mean and variance for the zeros (Cureton 1967), the tie
+      correction and no continuity correction; ``wilcoxon_t`` is T = min(R+, R-). Both NaN
+      when every difference is zero. For this test and the
+      rank-biserial correlation the differences are first rounded to 9 decimals, so that
+      floating-point noise (``8/3 - 5/3 != 10/3 - 7/3``) cannot break ties or hide zeros;
+      ranks of genuinely distinct differences, and hence the p-value, are unchanged.
     * ``d_z = mean(diff) / sd(diff, ddof=1)``, signed; NaN when sd = 0.
-    * ``rank_biserial``: matched-pairs rank-biserial correlation by Kerby's (2014) simple
-      difference formula ``r = (R+ - R-) / (R+ + R-)``, where ``R+``/``R-`` are the sums of
-      the ranks of ``|diff|`` for positive/negative differences. Zero differences are
-      dropped before ranking (ties get average ranks), so ``R+ + R- = m(m+1)/2`` over the
-      ``m`` non-zero differences. This differs from the Pratt ranking used by the Wilcoxon
-      test (which ranks zeros too); it keeps r in [-1, 1] and equal to +1/-1 when every
-      non-zero change goes one way. Positive r means scores went up. NaN when there is no
-      non-zero difference.
+    * ``rank_biserial``: :func:`rank_biserial_pratt`, on the same Pratt ranks as the test,
+      signed like d_z (positive r means scores went up).
     * Reliable Change Index (Jacobson & Truax 1991): ``SEM = SD_pre * sqrt(1 - alpha_pre)``
       (SD_pre with ddof=1 over the paired pre scores), ``S_diff = sqrt(2) * SEM``,
       ``RCI = diff / S_diff``. With ``desired_change="decrease"`` ``RCI < -1.96`` is improved
@@ -321,18 +360,33 @@ def paired_change(
     if constant:
         sd_diff = 0.0
         d_z = ci_low = ci_high = math.nan
-        t_p = math.nan if snapped[0] == 0 else 0.0
+        if snapped[0] == 0:
+            t = t_p = math.nan
+        else:
+            t, t_p = math.copysign(math.inf, snapped[0]), 0.0
     else:
         sd_diff = float(diff.std(ddof=1))
         d_z = mean_diff / sd_diff
         half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd_diff / math.sqrt(n)
         ci_low, ci_high = mean_diff - half, mean_diff + half
-        t_p = float(stats.ttest_rel(y, x).pvalue)
+        test = stats.ttest_rel(y, x)
+        t, t_p = float(test.statistic), float(test.pvalue)
 
     if np.any(snapped != 0):
-        wilcoxon_p = float(stats.wilcoxon(snapped, zero_method="pratt").pvalue)
+        wilcoxon = stats.wilcoxon(snapped, zero_method="pratt")
+        wilcoxon_t, wilcoxon_p = float(wilcoxon.statistic), float(wilcoxon.pvalue)
     else:
-        wilcoxon_p = math.nan
+        wilcoxon_t = wilcoxon_p = math.nan
+
+    unpaired = pre_ok & ~paired
+    if exit_state is None:
+        awaiting_exit, attrition = 0, n_pre - n_pairs
+    else:
+        state = np.asarray(exit_state)
+        if state.shape != pre.shape:
+            raise ValueError(f"exit_state must be aligned with pre, got {state.shape}")
+        awaiting_exit = int((unpaired & (state == EXIT_AWAITED)).sum())
+        attrition = int((unpaired & (state == EXIT_MISSED)).sum())
 
     # Reliable Change Index
     alpha = math.nan if alpha_pre is None else float(alpha_pre)
@@ -353,17 +407,21 @@ def paired_change(
         n_pre=n_pre,
         n_post=n_post,
         n_pairs=n_pairs,
-        attrition=n_pre - n_pairs,
+        attrition=attrition,
+        awaiting_exit=awaiting_exit,
         suppressed=False,
         mean_pre=float(x.mean()),
         mean_post=float(y.mean()),
         mean_diff=mean_diff,
         ci_low=float(ci_low),
         ci_high=float(ci_high),
+        t=float(t),
+        df=n - 1,
         t_p=float(t_p),
+        wilcoxon_t=wilcoxon_t,
         wilcoxon_p=wilcoxon_p,
         d_z=float(d_z),
-        rank_biserial=_rank_biserial(snapped),
+        rank_biserial=rank_biserial_pratt(snapped),
         sd_diff=sd_diff,
         pct_improved=pct_improved,
         pct_unchanged=pct_unchanged,

@@ -107,9 +107,18 @@ def _filter_form(request: HttpRequest):
 def _num(value: float | int | None, places: int = 2) -> str:
     if value is None:
         return SUPPRESSED
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return _("n/a")
     return number_format(value, places)
+
+
+def _t(c) -> str:
+    """t with its degrees of freedom: "−2.31 (df 11)"."""
+    if c.t is None:
+        return SUPPRESSED
+    if not math.isfinite(c.t):
+        return _("n/a")
+    return _("%(t)s (df %(df)s)") % {"t": _num(c.t), "df": c.df}
 
 
 def _p(value: float | None) -> str:
@@ -156,11 +165,14 @@ def _row_cells(row: GroupRow) -> list[str]:
     holm = _("n/a") if row.is_overall and not c.suppressed else _p(c.p_holm)
     return [
         _num(c.n_pairs, 0),
+        _num(c.awaiting_exit, 0),
         _num(c.attrition, 0),
         _num(c.mean_pre),
         _num(c.mean_post),
         _change(c),
+        _t(c),
         _p(c.t_p),
+        _num(c.wilcoxon_t, 1),
         _p(c.wilcoxon_p),
         holm,
         _num(c.d_z),
@@ -231,6 +243,7 @@ def _display(report: AnalyticsReport) -> dict:
         number=lambda v: number_format(v, 0),
     )
     return {
+        "withdrawn_few": 0 < report.withdrawn < report.min_cell,
         "table": table,
         "omitted": [r.name for r in rows if r.suppressed],
         "means_chart": means if shown else None,
@@ -242,15 +255,30 @@ def _display(report: AnalyticsReport) -> dict:
 
 COLUMNS = (
     (gettext_lazy("Pairs"), gettext_lazy("Participants with a score before and after")),
-    (gettext_lazy("Attrition"), gettext_lazy("Scored before, but no score after")),
+    (
+        gettext_lazy("Awaiting exit"),
+        gettext_lazy("Scored before; the exit questionnaire is not open yet or still open"),
+    ),
+    (
+        gettext_lazy("Attrition"),
+        gettext_lazy("Scored before; the exit questionnaire closed without an answer"),
+    ),
     (gettext_lazy("Before"), gettext_lazy("Mean score before (pairs)")),
     (gettext_lazy("After"), gettext_lazy("Mean score after (pairs)")),
     (gettext_lazy("Change [95% CI]"), gettext_lazy("Mean of after − before, 95% CI")),
-    (gettext_lazy("t-test p"), gettext_lazy("Paired t-test")),
+    (gettext_lazy("t (df)"), gettext_lazy("Paired t statistic with its degrees of freedom")),
+    (gettext_lazy("t-test p"), gettext_lazy("Paired t-test, two-sided")),
+    (
+        gettext_lazy("Wilcoxon T"),
+        gettext_lazy("Wilcoxon signed-rank statistic T = min(R+, R−), Pratt ranks"),
+    ),
     (gettext_lazy("Wilcoxon p"), gettext_lazy("Wilcoxon signed-rank test, Pratt zero handling")),
     (gettext_lazy("Holm p"), gettext_lazy("t-test p adjusted across the groups shown")),
     (gettext_lazy("d_z"), gettext_lazy("Mean change / SD of the changes, signed")),
-    (gettext_lazy("r"), gettext_lazy("Matched-pairs rank-biserial correlation")),
+    (
+        gettext_lazy("r"),
+        gettext_lazy("Matched-pairs rank-biserial correlation on the Wilcoxon's Pratt ranks"),
+    ),
     (gettext_lazy("α before"), gettext_lazy("Cronbach's alpha (complete answers n, items k)")),
     (gettext_lazy("α after"), gettext_lazy("Cronbach's alpha (complete answers n, items k)")),
     (gettext_lazy("Improved"), gettext_lazy("Reliable change in the desired direction (RCI)")),

@@ -39,6 +39,20 @@ def responses_of(enrollment: Enrollment) -> dict[str, Response]:
     }
 
 
+def exit_window(
+    deliveries: list[tuple[dt.datetime, str]], *, post_wave_days: int
+) -> tuple[dt.date | None, dt.date | None]:
+    """When the exit (post) questionnaire of a cohort opens and closes: from the day its last
+    scheduled session is held, for the course's number of days; ``(None, None)`` while any
+    session is still to be held. ``deliveries`` are the cohort's non-cancelled
+    (scheduled_at, status) pairs in date order."""
+    all_held = bool(deliveries) and all(status == "held" for _, status in deliveries)
+    if not all_held:
+        return None, None
+    opens = timezone.localdate(deliveries[-1][0])
+    return opens, opens + dt.timedelta(days=post_wave_days)
+
+
 def questionnaire_waves(
     enrollment: Enrollment,
     *,
@@ -70,9 +84,7 @@ def questionnaire_waves(
         active and today >= enrollment.enrolled_on and (pre_closes is None or today <= pre_closes)
     )
 
-    all_held = bool(deliveries) and all(status == "held" for _, status in deliveries)
-    post_opens = held[-1] if all_held else None
-    post_closes = post_opens + dt.timedelta(days=course.post_wave_days) if post_opens else None
+    post_opens, post_closes = exit_window(deliveries, post_wave_days=course.post_wave_days)
     post_open = active and post_opens is not None and post_opens <= today <= post_closes
 
     return [

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
 
-        responses = Response.objects.filter(instrument=chosen, status=Response.Status.SUBMITTED)
+        responses = Response.objects.analysable().filter(instrument=chosen)
         if site_obj is not None:
             responses = responses.filter(site=site_obj)
         filters = {

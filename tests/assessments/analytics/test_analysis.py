@@ -198,11 +198,15 @@ def test_paired_change_by_hand():
     # half width = 2.5706 * 0.381881 = 0.98166 -> [-1.73166, 0.23166]
     assert res.ci_low == pytest.approx(-1.73166, abs=1e-4)
     assert res.ci_high == pytest.approx(0.23166, abs=1e-4)
-    # rank-biserial, zeros dropped: |d| = 1, 0.5, 0.5, 1.5, 2
-    # ranks: the two 0.5 -> (1+2)/2 = 1.5 each; 1 -> 3; 1.5 -> 4; 2 -> 5
-    # R+ = 1.5 (the +0.5); R- = 3 + 1.5 + 4 + 5 = 13.5; total 15 = 5*6/2
-    # r = (1.5 - 13.5) / 15 = -0.8
-    assert res.rank_biserial == pytest.approx(-0.8)
+    # Pratt ranks of |d| = 1, 0.5, 0, 0.5, 1.5, 2: the zero -> 1; the two 0.5 -> (2+3)/2 = 2.5
+    # each; 1 -> 4; 1.5 -> 5; 2 -> 6; then the zero's rank is dropped (m = 5 non-zero).
+    # R+ = 2.5 (the +0.5); R- = 4 + 2.5 + 5 + 6 = 17.5; T = min = 2.5
+    # r = 2 (R+ - R-) / (m (m + 1)) = 2 * (2.5 - 17.5) / 30 = -1.0 (rcompanion, Pratt)
+    assert res.wilcoxon_t == pytest.approx(2.5)
+    assert res.rank_biserial == pytest.approx(-1.0)
+    # t = mean / (sd / sqrt(n)) = -0.75 / sqrt(0.875 / 6) = -1.963961, df = 5
+    assert res.t == pytest.approx(-0.75 / math.sqrt(0.875 / 6))
+    assert res.df == 5
     # RCI: SD_pre: deviations from 3.5 = -0.5, 0, 0.5, -1, -0.5, 1.5
     # -> SS 0.25+0+0.25+1+0.25+2.25 = 4; var 4/5 = 0.8
     # SEM = sqrt(0.8)*sqrt(1-0.75) = sqrt(0.2); S_diff = sqrt(2*0.2) = sqrt(0.4) = 0.632456
@@ -253,9 +257,10 @@ def test_rank_biserial_float_noise_ties():
     pre = np.array([5 / 3, 7 / 3, 1.0, 2.0, 3.0])
     post = np.array([8 / 3, 10 / 3, 3.0, 1.0, 3.0])
     res = paired_change(pre, post, alpha_pre=0.7, desired_change="increase")
-    # diffs 1, 1, 2, -1, 0 -> non-zero |d| 1, 1, 2, 1 -> ranks 2, 2, 4, 2 (three-way tie at 1)
-    # R+ = 2 + 2 + 4 = 8, R- = 2, r = (8 - 2) / 10 = 0.6
-    assert res.rank_biserial == pytest.approx(0.6)
+    # diffs 1, 1, 2, -1, 0 -> Pratt ranks of |d|: 0 -> 1, the three 1s -> 3 each, 2 -> 5
+    # R+ = 3 + 3 + 5 = 11, R- = 3, m = 4, r = 2 * (11 - 3) / (4 * 5) = 0.8
+    assert res.rank_biserial == pytest.approx(0.8)
+    assert res.wilcoxon_t == pytest.approx(3.0)
     exact = np.array([1.0, 1.0, 2.0, -1.0, 0.0])
     assert res.wilcoxon_p == pytest.approx(stats.wilcoxon(exact, zero_method="pratt").pvalue)
 
@@ -301,11 +306,11 @@ def test_paired_change_matches_scipy_discrete_with_ties_and_zeros(seed):
     assert res.wilcoxon_p == pytest.approx(
         stats.wilcoxon(d, zero_method="pratt").pvalue, rel=1e-12, abs=1e-300
     )
-    # rank-biserial recomputed with SciPy ranks over the non-zero differences
-    nz = d[d != 0]
-    ranks = stats.rankdata(np.abs(nz))
-    expected_r = (ranks[nz > 0].sum() - ranks[nz < 0].sum()) / ranks.sum()
-    assert res.rank_biserial == pytest.approx(expected_r, rel=1e-12)
+    # rank-biserial recomputed with SciPy ranks of every |d| (Pratt), over the non-zero ones
+    ranks = stats.rankdata(np.abs(d))
+    r_plus, r_minus, m = ranks[d > 0].sum(), ranks[d < 0].sum(), np.count_nonzero(d)
+    assert res.rank_biserial == pytest.approx(2 * (r_plus - r_minus) / (m * (m + 1)), rel=1e-12)
+    assert res.wilcoxon_t == pytest.approx(stats.wilcoxon(d, zero_method="pratt").statistic)
     assert res.pct_improved + res.pct_unchanged + res.pct_worsened == pytest.approx(100.0)
 
 

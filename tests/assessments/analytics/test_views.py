@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from scipy import stats
 
+from assessments.analytics.views import COLUMNS
 from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import EnrollmentFactory, UserFactory, person
@@ -77,24 +78,30 @@ def expected(rows: list) -> dict:
     n = len(pairs)
     sd = diff.std(ddof=1)
     ci = stats.t.interval(0.95, n - 1, loc=diff.mean(), scale=sd / math.sqrt(n))
-    nonzero = diff[diff != 0]
-    ranks = stats.rankdata(np.abs(nonzero))
+    # Pratt: every |difference| ranked, zeros included, then the zeros' ranks dropped.
+    ranks = stats.rankdata(np.abs(diff))
+    r_plus, r_minus, m = ranks[diff > 0].sum(), ranks[diff < 0].sum(), int((diff != 0).sum())
     alpha_pre, n_alpha_pre = hand_alpha([pre_raw for pre_raw, _ in rows])
     alpha_post, n_alpha_post = hand_alpha([post_raw for _, post_raw in rows])
     s_diff = math.sqrt(2) * pre.std(ddof=1) * math.sqrt(1 - alpha_pre)
     rci = diff / s_diff
+    # Without sessions held, no cohort's exit questionnaire has opened: nobody is attrition.
+    awaiting = sum(hand_score(pre) is not None and post is None for pre, post in rows)
     return {
         "n_pairs": n,
-        "attrition": n_pre - n,
+        "attrition": 0,
+        "awaiting_exit": awaiting,
         "mean_pre": pre.mean(),
         "mean_post": post.mean(),
         "mean_diff": diff.mean(),
         "ci_low": ci[0],
         "ci_high": ci[1],
+        "t": stats.ttest_rel(post, pre).statistic,
         "t_p": stats.ttest_rel(post, pre).pvalue,
+        "wilcoxon_t": min(r_plus, r_minus),
         "wilcoxon_p": stats.wilcoxon(diff, zero_method="pratt").pvalue,
         "d_z": diff.mean() / sd,
-        "rank_biserial": (ranks[nonzero > 0].sum() - ranks[nonzero < 0].sum()) / ranks.sum(),
+        "rank_biserial": 2 * (r_plus - r_minus) / (m * (m + 1)),
         "alpha_pre": (alpha_pre, n_alpha_pre),
         "alpha_post": (alpha_post, n_alpha_post),
         # desired change is "decrease": RCI < -1.96 improved, > 1.96 worsened
@@ -107,14 +114,17 @@ def assert_matches(row, exp: dict) -> None:
     c = row.result.change
     assert c.suppressed is False
     assert c.n_pairs == exp["n_pairs"]
-    assert c.attrition == exp["attrition"]
+    assert c.df == exp["n_pairs"] - 1
+    assert (c.attrition, c.awaiting_exit) == (exp["attrition"], exp["awaiting_exit"])
     for name in (
         "mean_pre",
         "mean_post",
         "mean_diff",
         "ci_low",
         "ci_high",
+        "t",
         "t_p",
+        "wilcoxon_t",
         "wilcoxon_p",
         "d_z",
         "rank_biserial",
@@ -146,8 +156,9 @@ def test_figures_equal_independent_computation(client, dataset, national_coordin
     assert set(groups) == {"Grupo Norte", "Grupo Sur", "Grupo Misti", "Grupo Oeste"}
 
     norte, misti = expected(TOLERANCE["norte"]), expected(TOLERANCE["misti"])
-    # Sanity of the hand data: 8 with a pre score, 6 pairs -> attrition 2.
-    assert (norte["n_pairs"], norte["attrition"]) == (6, 2)
+    # Sanity of the hand data: 8 with a pre score, 6 pairs, 1 without an exit response (awaited:
+    # the exit questionnaire has not opened) and 1 whose exit answers are too few to score.
+    assert (norte["n_pairs"], norte["awaiting_exit"], norte["attrition"]) == (6, 1, 0)
     assert norte["alpha_pre"][1] == 7  # the row with a null answer is not listwise complete
     assert_matches(groups["Grupo Norte"], norte)
     assert_matches(groups["Grupo Misti"], misti)
@@ -218,7 +229,7 @@ def test_group_of_four_is_suppressed(client, dataset, national_coordinator):
     assert sur.result.change.mean_pre is None and sur.result.alpha_pre.alpha is None
     html = response.content.decode()
     row_html = html[html.index('<th scope="row">Grupo Sur</th>') :].split("</tr>")[0]
-    assert row_html.count('<td class="num">—</td>') == 16  # every figure, counts included
+    assert row_html.count('<td class="num">—</td>') == len(COLUMNS)  # every figure, counts too
     assert (
         _(
             "suppressed: fewer than 5 people, or a group that would let a group of fewer than 5 "
