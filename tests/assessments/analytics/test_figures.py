@@ -58,7 +58,10 @@ def raw(level: int, offset: int) -> list[int]:
 
 
 def scored(answers: list[int]) -> list[Fraction]:
-    return [Fraction(6 - v) if code == "tol_03" else Fraction(v) for code, v in zip(TOL, answers)]
+    return [
+        Fraction(6 - v) if code == "tol_03" else Fraction(v)
+        for code, v in zip(TOL, answers, strict=True)
+    ]
 
 
 def average_ranks(values: list[Fraction]) -> list[Fraction]:
@@ -86,7 +89,7 @@ def expected() -> dict:
     pairs = [(raw(a, e), raw(b, e)) for a, b, e in PEOPLE if b is not None]
     pre = [sum(scored(x)) / 5 for x, _ in pairs]
     post = [sum(scored(y)) / 5 for _, y in pairs]
-    diff = [b - a for a, b in zip(pre, post)]
+    diff = [b - a for a, b in zip(pre, post, strict=True)]
     n = len(diff)
     mean = sum(diff) / n
     var = sum((d - mean) ** 2 for d in diff) / (n - 1)
@@ -95,13 +98,13 @@ def expected() -> dict:
     half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
     # Pratt: rank every |change|, zeros included, then drop the zeros' ranks.
     ranks = average_ranks([abs(d) for d in diff])
-    r_plus = sum(r for r, d in zip(ranks, diff) if d > 0)
-    r_minus = sum(r for r, d in zip(ranks, diff) if d < 0)
-    nonzero = [r for r, d in zip(ranks, diff) if d != 0]
+    r_plus = sum(r for r, d in zip(ranks, diff, strict=True) if d > 0)
+    r_minus = sum(r for r, d in zip(ranks, diff, strict=True) if d < 0)
+    nonzero = [r for r, d in zip(ranks, diff, strict=True) if d != 0]
     m = len(nonzero)
     # Exact two-sided p: R+ under every assignment of signs to the non-zero ranks.
     null = [
-        sum(r for r, positive in zip(nonzero, signs) if positive)
+        sum(r for r, positive in zip(nonzero, signs, strict=True) if positive)
         for signs in itertools.product((True, False), repeat=m)
     ]
     p_low = sum(x <= r_plus for x in null) / len(null)
