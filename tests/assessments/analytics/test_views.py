@@ -71,7 +71,6 @@ def expected(rows: list) -> dict:
         for pre, post in rows
         if post is not None and hand_score(pre) is not None and hand_score(post) is not None
     ]
-    n_pre = sum(hand_score(pre) is not None for pre, _post in rows)
     pre = np.array([float(a) for a, _b in pairs])
     post = np.array([float(b) for _a, b in pairs])
     diff = np.array([float(b - a) for a, b in pairs])  # exact differences, then float
