@@ -16,6 +16,11 @@ urlpatterns = [
     path("analitica/", analytics.dashboard, name="analytics"),
     path("analitica/exportar/respuestas.csv", analytics.export_responses, name="export_responses"),
     path(
+        "analitica/exportar/respuestas.<slug:file_format>",
+        analytics.export_responses_labelled,
+        name="export_responses_labelled",
+    ),
+    path(
         "analitica/exportar/diccionario.csv", analytics.export_dictionary, name="export_dictionary"
     ),
 ]

@@ -1,11 +1,14 @@
 """De-identified exports of questionnaire responses, with a REDCap-style data dictionary.
 
-Two UTF-8 CSV files (with a byte-order mark so that Excel shows accents), built in memory:
+Built in memory:
 
 * responses: one row per participant per wave, raw answers as numeric codes, the stored
-  subscale scores and the versions of the instrument and of the scoring key;
+  subscale scores and the versions of the instrument and of the scoring key; as UTF-8 CSV
+  (with a byte-order mark so that Excel shows accents), or as SPSS (``.sav``) and Stata
+  (``.dta``) files with the same variable names, their Spanish labels, value labels and
+  declared missing codes (:mod:`assessments.analytics.labelled`);
 * dictionary: one row per exported variable (name, form, type, Spanish label, choices,
-  identifier status, reverse coding, subscale, instrument version, missing codes).
+  identifier status, reverse coding, subscale, instrument version, missing codes), CSV.
 
 No direct identifier ever leaves: no names, usernames, e-mails, birth years or CEM names. The
 research code is a pseudonym that appears on no roster, sign-in sheet, acta or certificate (those
@@ -23,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.analytics import labelled
 from assessments.models import Instrument, Item, Response, Wave
 from lms.audit import audit_record
 from lms.downloads import CSV_MIMETYPE, csv_document, safe_filename, spreadsheet_text
@@ -104,6 +108,7 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
         prefer_not_label = _("Prefers not to answer")
         prefer_not = f"{PREFER_NOT_TO_ANSWER}, {prefer_not_label}"
         not_answered = _("empty = not answered")
+        declared = _("SPSS: user-missing value; Stata: .a")
         scale = _choices((point.value, point.label_es) for point in instrument.scale.all())
         form = _form_name(instrument)
         variables = [
@@ -157,7 +162,7 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
                     reverse_coded="yes" if item.reverse else "no",
                     subscale=subscale,
                     instrument_version=version,
-                    missing_codes=f"{prefer_not}; {not_answered}",
+                    missing_codes=f"{prefer_not} ({declared}); {not_answered}",
                     note=note
                     or _("Raw answer as given (reverse coding is applied only in the scores)."),
                 )
@@ -196,24 +201,41 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
     return variables
 
 
-def _answer_cell(answers: dict, code: str) -> object:
+@dataclass(frozen=True)
+class ResponseTable:
+    """The responses file before it is written: the variables (in column order) and one row
+    per participant per wave. An item's cell is its answer, :data:`PREFER_NOT_TO_ANSWER`, or
+    None when it was not answered; a score's cell is a float, or None without a score."""
+
+    instrument: Instrument
+    variables: list[Variable]
+    item_names: tuple[str, ...]
+    score_names: tuple[str, ...]
+    rows: list[list]
+    scale_labels: dict[int, str]  # Spanish label of each answer value
+    prefer_not_label: str  # Spanish label of PREFER_NOT_TO_ANSWER
+    prefer_not_code: int = PREFER_NOT_TO_ANSWER
+
+
+def _answer_cell(answers: dict, code: str) -> int | None:
     if code not in answers:
-        return ""
+        return None
     value = answers[code]
     return PREFER_NOT_TO_ANSWER if value is None else value
 
 
-def _score_cell(value: object) -> object:
-    return "" if value is None else round(float(value), 6)
+def _score_cell(value: object) -> float | None:
+    return None if value is None else round(float(value), 6)
 
 
-def export_filename(instrument: Instrument, kind: str) -> str:
+def export_filename(instrument: Instrument, kind: str, extension: str = "csv") -> str:
     stem = f"{variable_name(instrument.code)}_v{instrument.version}_{kind}"
-    return safe_filename(stem, extension="csv")
+    return safe_filename(stem, extension=extension)
 
 
-def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
-    """The responses file for already-scoped ``responses`` (only submitted ones are kept)."""
+def response_table(*, instrument: Instrument, responses: QuerySet[Response]) -> ResponseTable:
+    """The rows of already-scoped ``responses`` (one query; only those analysable are kept:
+    submitted, and not withdrawn from research)."""
     items = list(instrument.items.select_related("subscale"))
     subscales = list(instrument.subscales.all())
     variables = export_variables(instrument, items)
@@ -240,9 +262,9 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
         scores = scores or {}
         out.append(
             [
-                spreadsheet_text(code),
+                code,
                 cohort_id,
-                spreadsheet_text(cohort_name),
+                cohort_name,
                 site,
                 generation,
                 sex,
@@ -254,12 +276,66 @@ def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> E
                 key,
             ]
         )
+    with translation.override("es"):
+        prefer_not_label = _("Prefers not to answer")
+    return ResponseTable(
+        instrument=instrument,
+        variables=variables,
+        item_names=tuple(variable_name(item.code) for item in items),
+        score_names=tuple(f"score_{variable_name(s.code)}" for s in subscales),
+        rows=out,
+        scale_labels={point.value: point.label_es for point in instrument.scale.all()},
+        prefer_not_label=prefer_not_label,
+    )
+
+
+# Free text typed by people (codes, cohort names) could run as a formula in a spreadsheet.
+_TEXT_COLUMNS = ("participant_code", "cohort_name")
+
+
+def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
+    """The responses file as UTF-8 CSV: unanswered items and missing scores are empty."""
+    table = response_table(instrument=instrument, responses=responses)
+    names = [v.name for v in table.variables]
+    text = [names.index(name) for name in _TEXT_COLUMNS]
+    out = []
+    for row in table.rows:
+        cells = ["" if value is None else value for value in row]
+        for position in text:
+            cells[position] = spreadsheet_text(cells[position])
+        out.append(cells)
     return ExportFile(
         filename=export_filename(instrument, "respuestas"),
         mimetype=CSV_MIMETYPE,
-        content=csv_document([v.name for v in variables], out),
+        content=csv_document(names, out),
         rows=len(out),
     )
+
+
+def responses_sav(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
+    """The responses file for SPSS (see :mod:`assessments.analytics.labelled`)."""
+    table = response_table(instrument=instrument, responses=responses)
+    return ExportFile(
+        filename=export_filename(instrument, "respuestas", "sav"),
+        mimetype=labelled.SAV_MIMETYPE,
+        content=labelled.sav_bytes(table),
+        rows=len(table.rows),
+    )
+
+
+def responses_dta(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:
+    """The responses file for Stata (see :mod:`assessments.analytics.labelled`)."""
+    table = response_table(instrument=instrument, responses=responses)
+    return ExportFile(
+        filename=export_filename(instrument, "respuestas", "dta"),
+        mimetype=labelled.DTA_MIMETYPE,
+        content=labelled.dta_bytes(table),
+        rows=len(table.rows),
+    )
+
+
+#: The formats of the responses file, by the name the command and the URLs use.
+RESPONSE_WRITERS = {"csv": responses_csv, "sav": responses_sav, "dta": responses_dta}
 
 
 def dictionary_csv(*, instrument: Instrument) -> ExportFile:
@@ -284,8 +360,10 @@ def export_create(
     responses: QuerySet[Response] | None = None,
     filters: dict[str, object],
     site_id: int | None,
+    file_format: str = "csv",
 ) -> ExportFile:
-    """Build one export (``kind`` "responses" or "dictionary") and write its audit entry.
+    """Build one export (``kind`` "responses", in ``file_format`` "csv", "sav" or "dta", or
+    "dictionary") and write its audit entry.
 
     ``responses`` must already be limited to what the actor may see (see
     ``assessments.analytics.selectors.submitted_responses``); ``site_id`` is the site the
@@ -294,7 +372,9 @@ def export_create(
     if kind == "responses":
         if responses is None:
             raise ValueError("A responses export needs the scoped responses.")
-        export = responses_csv(instrument=instrument, responses=responses)
+        if file_format not in RESPONSE_WRITERS:
+            raise ValueError(f"Unknown export format {file_format!r}")
+        export = RESPONSE_WRITERS[file_format](instrument=instrument, responses=responses)
     elif kind == "dictionary":
         export = dictionary_csv(instrument=instrument)
     else:
@@ -304,6 +384,12 @@ def export_create(
         action=AuditLogEntry.Action.CREATE,
         instance=instrument,
         site=site_id,
-        after={"export": kind, "filters": filters, "rows": export.rows, "file": export.filename},
+        after={
+            "export": kind,
+            "format": file_format if kind == "responses" else "csv",
+            "filters": filters,
+            "rows": export.rows,
+            "file": export.filename,
+        },
     )
     return export

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -38,6 +38,8 @@ from lms import access
 from lms.downloads import attachment_response
 
 SUPPRESSED = "—"
+#: The labelled formats of the responses file besides CSV.
+LABELLED_FORMATS = ("sav", "dta")
 
 
 class AnalyticsFilterForm(forms.Form):
@@ -332,7 +334,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "assessments/analytics.html", context)
 
 
-def _export(request: HttpRequest, kind: str) -> HttpResponse:
+def _export(request: HttpRequest, kind: str, file_format: str = "csv") -> HttpResponse:
     form, instrument, _subscales, _sites, _cohorts = _filter_form(request)
     if form is None or "instrument" not in request.GET or not form.is_valid():
         return HttpResponseBadRequest(_("Choose a questionnaire and filters within your scope."))
@@ -353,6 +355,7 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         ),
         filters=filters,
         site_id=filters["site"],
+        file_format=file_format,
     )
     return attachment_response(
         export.content, filename=export.filename, content_type=export.mimetype
@@ -365,6 +368,16 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
 def export_responses(request: HttpRequest) -> HttpResponse:
     """De-identified responses (one row per participant per wave) as CSV."""
     return _export(request, "responses")
+
+
+@login_required
+@require_GET
+@access.role_required(access.COORDINATES)
+def export_responses_labelled(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The same responses as an SPSS (.sav) or Stata (.dta) file with labels."""
+    if file_format not in LABELLED_FORMATS:
+        raise Http404
+    return _export(request, "responses", file_format)
 
 
 @login_required

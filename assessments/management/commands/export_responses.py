@@ -1,10 +1,11 @@
-"""Write the de-identified responses of one instrument and their data dictionary to a folder."""
+"""Write the de-identified responses of one instrument (CSV, SPSS or Stata) and their data
+dictionary to a folder."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.analytics.exports import export_create
+from assessments.analytics.exports import RESPONSE_WRITERS, export_create
 from assessments.models import Instrument, Response
 from lms.models import Site
 
@@ -12,7 +13,8 @@ from lms.models import Site
 class Command(BaseCommand):
     help = (
         "Export submitted responses of an instrument (one row per participant per wave, "
-        "de-identified) and the data dictionary as UTF-8 CSV files. Audit-logged."
+        "de-identified) as CSV, SPSS (.sav) or Stata (.dta), and the data dictionary as "
+        "UTF-8 CSV. Audit-logged."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -26,8 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--version", dest="instrument_version", help="Default: the newest.")
         parser.add_argument("--site", help="Only this site (slug). Default: every site.")
         parser.add_argument("--out", required=True, help="Folder to write the two files to.")
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=sorted(RESPONSE_WRITERS),
+            default="csv",
+            help="Format of the responses file (the dictionary is always CSV). Default: csv.",
+        )
 
-    def handle(self, *args, instrument: str, instrument_version, site, out, **options):
+    def handle(self, *args, instrument: str, instrument_version, site, out, file_format, **options):
         instruments = Instrument.objects.filter(code=instrument).order_by("-imported_at", "-pk")
         if instrument_version:
             instruments = instruments.filter(version=instrument_version)
@@ -61,6 +70,7 @@ class Command(BaseCommand):
                 responses=responses,
                 filters=filters,
                 site_id=site_obj.pk if site_obj else None,
+                file_format=file_format,
             )
             path = folder / export.filename
             path.write_bytes(export.content)
