@@ -13,6 +13,12 @@ class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
         REVOKED = "revoked", _("Revoked")
+        # Re-issued with corrected data (a rectification): the row stays for the audit trail
+        # and points at the certificate that replaces it.
+        SUPERSEDED = "superseded", _("Superseded")
+
+    #: Statuses whose credentials are no longer to be trusted: their status-list bit is set.
+    NOT_VALID = (Status.REVOKED, Status.SUPERSEDED)
 
     enrollment = models.ForeignKey(
         "courses.Enrollment", on_delete=models.PROTECT, related_name="certificates"
@@ -49,6 +55,15 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
 
     class Meta:
         verbose_name = _("certificate")
@@ -62,8 +77,12 @@ class Certificate(models.Model):
                 name="one_valid_certificate_per_enrollment",
             ),
             models.CheckConstraint(
-                condition=Q(status="valid") | Q(revoked_at__isnull=False),
+                condition=~Q(status="revoked") | Q(revoked_at__isnull=False),
                 name="revoked_certificate_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="superseded") | Q(superseded_at__isnull=False),
+                name="superseded_certificate_has_date",
             ),
         ]
 
@@ -73,6 +92,10 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == self.Status.SUPERSEDED
 
 
 class VerificationLookup(models.Model):

@@ -65,7 +65,7 @@ def status_list_changed(*, certificate: Certificate) -> None:
 def revoked_indexes(status_list: StatusList) -> list[int]:
     return list(
         PortableCredential.objects.filter(
-            status_list=status_list, certificate__status=Certificate.Status.REVOKED
+            status_list=status_list, certificate__status__in=Certificate.NOT_VALID
         ).values_list("status_index", flat=True)
     )
 

@@ -38,7 +38,9 @@ from certificates.pdf.text import ellipsize, fit_block, fit_size, format_date
 __all__ = ["CONTENT_TYPE", "CertificateContent", "CertificatePdfRenderer", "certificate_filename"]
 
 LANGUAGES = ("es", "en")
-STATUSES = ("valid", "revoked")
+STATUSES = ("valid", "revoked", "superseded")
+# The stamp across a certificate that is no longer valid.
+STAMPS = {"revoked": "revoked", "superseded": "superseded"}
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 
@@ -66,6 +68,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "verification_code": "Código de verificación",
         "verify_at": "Verifique este certificado en {url}",
         "revoked": "REVOCADO",
+        "superseded": "REEMPLAZADO",
+        "name_withheld": "Nombre reservado a pedido de la persona titular",
         "pdf_subject": "Certificado de {course}",
     },
     "en": {
@@ -85,6 +89,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "verification_code": "Verification code",
         "verify_at": "Verify this certificate at {url}",
         "revoked": "REVOKED",
+        "superseded": "SUPERSEDED",
+        "name_withheld": "Name withheld at the holder's request",
         "pdf_subject": "Certificate for {course}",
     },
 }
@@ -116,6 +122,8 @@ class CertificateContent:
     verification_url: str
     language: str = "es"
     status: str = "valid"
+    # The holder asked for her name to be erased: a phrase says so where the name would be.
+    name_withheld: bool = False
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -175,7 +183,9 @@ class CertificatePdfRenderer(PdfRenderer):
         cx = width / 2
         text_width = width - 200
 
-        c.setTitle(f"{t['title']} — {content.full_name}")
+        holder = t["name_withheld"] if content.name_withheld else content.full_name
+        name_font = FONT_ITALIC if content.name_withheld else FONT_BOLD
+        c.setTitle(f"{t['title']} — {holder}")
         c.setAuthor(content.issuer)
         c.setSubject(t["pdf_subject"].format(course=content.course_title))
         c.setCreator("CEM Formación")
@@ -198,15 +208,15 @@ class CertificatePdfRenderer(PdfRenderer):
         c.drawCentredString(cx, height - 150, t["awarded_to"])
         # A long name shrinks, then takes two lines, and never leaves the frame.
         name_size, name_lines = fit_block(
-            content.full_name,
-            FONT_BOLD,
+            holder,
+            name_font,
             text_width,
             size=32,
             min_size=18,
             wrapped_size=20,
             min_wrapped_size=11,
         )
-        c.setFont(FONT_BOLD, name_size)
+        c.setFont(name_font, name_size)
         if len(name_lines) == 1:
             c.drawCentredString(cx, height - 192, name_lines[0])
         else:
@@ -259,8 +269,8 @@ class CertificatePdfRenderer(PdfRenderer):
         self._draw_signatures(c, content.signatories, width)
         self._draw_verification(c, content, t, width)
 
-        if content.status == "revoked":
-            self._draw_watermark(c, t["revoked"], width, height)
+        if content.status in STAMPS:
+            self._draw_watermark(c, t[STAMPS[content.status]], width, height)
 
     def draw_qr(self, c: rl_canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
         """Draw the QR code encoding ``url``, lower-left corner at (x, y), ``size`` wide."""

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.documents.certificate import CertificateContent, CertificatePdfRenderer
-from certificates.models import Certificate
+from certificates.models import Certificate, PortableCredential
 from certificates.verification.services import verification_url
 
 TEMPORARY_PREFIX = ".tmp-render-"
@@ -46,6 +46,7 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
         verification_url=verification_url(certificate.code),
         language=certificate.language,
         status=certificate.status,
+        name_withheld=certificate_name_withheld(certificate),
     )
 
 
@@ -82,6 +83,14 @@ def _store_atomically(certificate: Certificate, filename: str, data: bytes) -> s
         with contextlib.suppress(FileNotFoundError):
             storage.delete(certificate.pdf.name)
     return name
+
+
+def certificate_name_withheld(certificate: Certificate) -> bool:
+    """Whether the holder's name is withheld at her request: her credential says so (see
+    :func:`certificates.credentials.services.portable_credential_withhold_name`)."""
+    return PortableCredential.objects.filter(
+        certificate=certificate, name_withheld_at__isnull=False
+    ).exists()
 
 
 def certificate_render(*, certificate_id: int) -> bool:

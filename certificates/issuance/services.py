@@ -176,7 +176,7 @@ def certificate_revoke(
     if not reason:
         raise ValidationError(_("Say why the certificate is revoked."))
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.status == Certificate.Status.REVOKED:
+    if not certificate.is_valid:  # revoked already, or superseded by a re-issue
         return certificate
     before = model_snapshot(certificate, exclude=("pdf", "rendered_at"))
     certificate.status = Certificate.Status.REVOKED
@@ -217,3 +217,77 @@ def certificates_issue_after_practice(*, activist_id: int | None = None) -> list
     for cohort in Cohort.objects.filter(pk__in=waiting).select_related("course", "cem__site"):
         issued += certificates_issue(actor=None, cohort=cohort)
     return issued
+
+
+_SNAPSHOT_EXCLUDE = ("pdf", "rendered_at")
+# What a re-issued certificate copies from the one it replaces: everything but the holder.
+_REISSUE_KEEPS = (
+    "enrollment_id",
+    "course_title",
+    "course_code",
+    "curriculum_version",
+    "credit_hours",
+    "accrediting_institution",
+    "issuer",
+    "site_name",
+    "cem_name",
+    "cohort_start",
+    "cohort_end",
+    "signatories",
+    "language",
+)
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, actor: AbstractBaseUser | None, certificate: Certificate, reason: str
+) -> Certificate:
+    """Re-issue a valid certificate with its holder's corrected name (a rectification): a new
+    row with everything else printed on the old one, a new code, today's date, its own signed
+    credential and PDF; the old row stays for the audit trail as superseded, pointing at the
+    new one, and its credential's status bit is set. Returns the new certificate; a
+    certificate that is no longer valid is returned unchanged."""
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not old.is_valid:
+        return old
+    site_id = old.enrollment.cohort.cem.site_id
+    before = model_snapshot(old, exclude=_SNAPSHOT_EXCLUDE)
+    old.status, old.superseded_at = Certificate.Status.SUPERSEDED, timezone.now()
+    old.save(update_fields=["status", "superseded_at"])  # frees the enrollment's valid slot
+    activist = Enrollment.objects.select_related("activist__profile").get(pk=old.enrollment_id)
+    activist = activist.activist
+    new = Certificate(
+        **{name: getattr(old, name) for name in _REISSUE_KEEPS},
+        code=certificate_code_generate(),
+        full_name=activist.get_full_name() or activist.username,
+        participant_code=activist.profile.participant_code,
+        issued_on=timezone.localdate(),
+        issued_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    new.save()
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    AuditLogEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action=AuditLogEntry.Action.CREATE,
+                instance=new,
+                site=site_id,
+                after={**model_snapshot(new, exclude=_SNAPSHOT_EXCLUDE), "reason": reason},
+            ),
+            audit_entry(
+                actor=actor,
+                action=AuditLogEntry.Action.UPDATE,
+                instance=old,
+                site=site_id,
+                before=before,
+                after={**model_snapshot(old, exclude=_SNAPSHOT_EXCLUDE), "reason": reason},
+            ),
+        ]
+    )
+    portable_credentials_issue(certificates=[new])
+    status_list_changed(certificate=old)
+    render_certificate_pdf.enqueue_after_commit(new.pk)
+    render_certificate_pdf.enqueue_after_commit(old.pk)  # the "superseded" stamp
+    return new

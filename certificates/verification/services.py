@@ -79,5 +79,9 @@ def lookup_found(*, found: Certificate | None, tried: str, client_address: str) 
 def verification_lookup(*, code: str, client_address: str) -> Lookup:
     """Find a certificate by code, log the visit and limit unknown codes per client."""
     normalised = normalise_code(code)
-    certificate = Certificate.objects.filter(code=normalised).first() if normalised else None
+    certificate = (
+        Certificate.objects.select_related("superseded_by").filter(code=normalised).first()
+        if normalised
+        else None
+    )
     return lookup_found(found=certificate, tried=normalised or "?", client_address=client_address)
