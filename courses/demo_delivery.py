@@ -30,6 +30,8 @@ NAMED_ACTIVIST = {"villa-maria-del-triunfo": "activista", "iquitos": "activista-
 # The demo's own activist has a Quechua surname written with the modifier-letter apostrophe
 # (U+02BC), which certificates must print as a letter, never as a box.
 NAMED_ACTIVIST_NAME = {"activista": ("Yolanda Ñusta", "Qʼispe Mamani")}
+# Her phone, so that "My data" and erasure have contact data to show and to remove.
+NAMED_ACTIVIST_PHONE = {"activista": "+51 987 654 321"}
 
 WOMEN = [
     "María",
@@ -132,7 +134,14 @@ def _user(username: str, first: str, last: str, role: str) -> User:
 
 def _profile(user: User, *, site: Site | None, cem: CEM | None, sex: str, birth_year: int):
     ParticipantProfile.objects.get_or_create(
-        user=user, defaults={"site": site, "cem": cem, "sex": sex, "birth_year": birth_year}
+        user=user,
+        defaults={
+            "site": site,
+            "cem": cem,
+            "sex": sex,
+            "birth_year": birth_year,
+            "phone": NAMED_ACTIVIST_PHONE.get(user.username, ""),
+        },
     )
 
 

@@ -151,6 +151,12 @@ KINDS: dict[str, Kind] = {
     "courses.ValidationFinding": Kind(
         site="round__sites", read=COORDINATORS | ACCREDITORS, manage=COORDINATORS
     ),
+    # A person's data-rights requests: hers to read, her site's coordinators' to handle.
+    "lms.DataRightsRequest": Kind(
+        site="site", owner="person", read=OWNER | COORDINATORS, manage=COORDINATORS
+    ),
+    # The download of everything held about her is for her alone (see :func:`owned`).
+    "lms.PersonalDataExport": Kind(site="person__profile__site", owner="person", read=OWNER),
 }
 
 # --- Role checks -------------------------------------------------------------------------------

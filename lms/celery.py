@@ -13,6 +13,7 @@ app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["lms.accounts"])  # packages inside an app are not looked into
+app.autodiscover_tasks(["lms.datarights"])
 
 
 class RegistryScheduler(PersistentScheduler):

@@ -9,7 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from lms.datarights.deadlines import parse_holidays
 
 
 class Site(models.Model):
@@ -244,8 +247,13 @@ class AuditLogEntry(models.Model):
 
 @register_setting(icon="lock")
 class DataProtectionSettings(BaseGenericSetting):
-    """Who is responsible for the personal data, as Ley 29733 requires consent texts to say.
-    Filled in by the organisation in the admin; shown on the questionnaire consent screen."""
+    """Who is responsible for the personal data, as Ley 29733 requires consent texts to say, how
+    long each kind of data is kept, and the legal periods for answering a person's requests.
+    Filled in by the organisation in the admin; shown on the consent screen and "My data"."""
+
+    class AnswersAtRetention(models.TextChoices):
+        DELETE = "delete", _("Delete them")
+        AGGREGATE = "aggregate", _("Keep only aggregate counts per cohort and wave, then delete")
 
     controller_name = models.CharField(_("data controller"), max_length=200, blank=True)
     controller_address = models.CharField(
@@ -265,11 +273,108 @@ class DataProtectionSettings(BaseGenericSetting):
         help_text=_("An e-mail address or office; the CEM coordinator is always an option."),
     )
 
+    # Answering requests. The earlier regulation (DS 003-2013-JUS) gave about 20 business days
+    # for access and 10 for the other rights: confirm the periods of DS 016-2024-JUS.
+    rectification_days = models.PositiveSmallIntegerField(
+        _("days to answer a rectification"), default=10, validators=[MinValueValidator(1)]
+    )
+    cancellation_days = models.PositiveSmallIntegerField(
+        _("days to answer a cancellation"), default=10, validators=[MinValueValidator(1)]
+    )
+    opposition_days = models.PositiveSmallIntegerField(
+        _("days to answer an opposition"), default=10, validators=[MinValueValidator(1)]
+    )
+    business_days = models.BooleanField(
+        _("count business days"),
+        default=True,
+        help_text=_("Monday to Friday, leaving out the holidays listed below."),
+    )
+    holidays = models.TextField(
+        _("holidays"),
+        blank=True,
+        help_text=_("Dates that are not business days, one per line as YYYY-MM-DD."),
+    )
+
+    # Retention, applied every day by the periodic job and by `manage.py apply_retention`.
+    answers_retention_months = models.PositiveSmallIntegerField(
+        _("keep questionnaire answers for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Counted from submission (drafts: from their last change). Empty: keep."),
+    )
+    answers_at_retention = models.CharField(
+        _("answers past retention"),
+        max_length=10,
+        choices=AnswersAtRetention.choices,
+        default=AnswersAtRetention.AGGREGATE,
+    )
+    audit_retention_months = models.PositiveSmallIntegerField(
+        _("keep audit log entries for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12)],
+        help_text=_("Empty: keep the audit trail for good."),
+    )
+    lookups_retention_days = models.PositiveSmallIntegerField(
+        _("keep certificate verification lookups for (days)"),
+        null=True,
+        blank=True,
+        default=90,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: keep."),
+    )
+    exports_retention_hours = models.PositiveSmallIntegerField(
+        _("keep a person's data download for (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
+        help_text=_("Its link works for as long; then the files are deleted."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("controller_name"),
+                FieldPanel("controller_address"),
+                FieldPanel("data_bank"),
+                FieldPanel("retention"),
+                FieldPanel("rights_contact"),
+            ],
+            heading=_("Data controller"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("rectification_days"),
+                FieldPanel("cancellation_days"),
+                FieldPanel("opposition_days"),
+                FieldPanel("business_days"),
+                FieldPanel("holidays"),
+            ],
+            heading=_("Answering data-rights requests"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("answers_retention_months"),
+                FieldPanel("answers_at_retention"),
+                FieldPanel("audit_retention_months"),
+                FieldPanel("lookups_retention_days"),
+                FieldPanel("exports_retention_hours"),
+            ],
+            heading=_("Retention"),
+        ),
+    ]
+
     class Meta:
         verbose_name = _("data protection")
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+    def clean(self) -> None:
+        try:
+            parse_holidays(self.holidays)
+        except ValueError as error:
+            raise ValidationError({"holidays": str(error)}) from error
 
 
 class AccountCode(models.Model):
@@ -322,3 +427,7 @@ class AccountCode(models.Model):
         return (
             self.used_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()
         )
+
+
+# The data-rights workflow keeps its rows in its own package; importing them registers them.
+from lms.datarights.models import DataRightsRequest, PersonalDataExport  # noqa: E402, F401

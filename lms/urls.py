@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("buscar/", curriculum.search, name="search"),
     path("app.webmanifest", offline_views.web_manifest, name="web_manifest"),
     path("auditoria/", lms_views.audit_log, name="audit_log"),
+    path("", include("lms.datarights.urls")),
     path("", include("courses.urls")),
     path("", include("courses.cascade.urls")),
     path("", include("assessments.urls")),

@@ -65,7 +65,13 @@ class QuestionnaireStatus:
 
     @property
     def declined(self) -> bool:
-        return bool(self.consent and self.consent.decision == ResearchConsent.Decision.REFUSED)
+        """She said no, or withdrew her consent for research (opposition): nobody asks again
+        unprompted; the consent screen stays open to her."""
+        return bool(
+            self.consent
+            and self.consent.decision
+            in (ResearchConsent.Decision.REFUSED, ResearchConsent.Decision.WITHDRAWN)
+        )
 
     @property
     def needs_consent(self) -> bool:

@@ -2,11 +2,13 @@
 
 import uuid
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.analytics.cache import responses_changed
 from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response
 from assessments.questionnaires.windows import WaveState, questionnaire_waves
@@ -44,6 +46,41 @@ def research_consent_decide(
         after=model_snapshot(consent),
     )
     return consent
+
+
+@transaction.atomic
+def research_consent_withdraw(
+    *, actor: AbstractBaseUser | None, person: AbstractBaseUser, answers_code: str | None
+) -> int:
+    """Opposition: she withdraws her consent for research. Every accepted consent of hers
+    becomes withdrawn (audit-logged) and every answer already given under `answers_code` is
+    left out of analytics and exports from this moment (kept, flagged with the time, and
+    counted on the analytics page). Idempotent; returns the number of responses withdrawn now.
+    Answers she gives after consenting again are used; those withdrawn stay withdrawn."""
+    now = timezone.now()
+    consents = ResearchConsent.objects.select_for_update().filter(
+        enrollment__activist=person, decision=ResearchConsent.Decision.ACCEPTED
+    )
+    for consent in consents.select_related("enrollment__cohort__cem"):
+        before = model_snapshot(consent)
+        consent.decision, consent.decided_at = ResearchConsent.Decision.WITHDRAWN, now
+        consent.save(update_fields=["decision", "decided_at"])
+        audit_record(
+            actor=actor,
+            action=AuditLogEntry.Action.UPDATE,
+            instance=consent,
+            site=consent.enrollment.cohort.cem.site_id,
+            before=before,
+            after=model_snapshot(consent),
+        )
+    withdrawn = 0
+    if answers_code:
+        withdrawn = Response.objects.filter(
+            participant_code=answers_code, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+    if withdrawn:
+        responses_changed()
+    return withdrawn
 
 
 def answers_validate(instrument: Instrument, answers: dict[str, object]) -> dict[str, int | None]:
@@ -148,4 +185,5 @@ def response_submit(
     response.submission_key = submission_key or uuid.uuid4()
     response.full_clean()
     response.save()
+    responses_changed()
     return response, True

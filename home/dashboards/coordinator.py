@@ -1,6 +1,7 @@
 """The coordinator's section: her site (every site for national coordinators and superusers),
 cohorts by status, attendance and questionnaire rates of the running ones, certificates
-waiting to be issued or rendered (by the completion rule), and the pre/post headline."""
+waiting to be issued or rendered (by the completion rule), the pre/post headline (cached until
+a response is submitted) and the data-rights requests waiting, overdue ones flagged."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from assessments.analytics.analysis import MIN_CELL, ChangeResult
+from assessments.analytics.cache import cached_figure
 from assessments.analytics.selectors import Grouping, analytics_allowed, analytics_report_for
 from assessments.models import Instrument
 from certificates.completion.rule import COMPLETION
@@ -17,6 +20,7 @@ from certificates.models import Certificate
 from courses.models import AttendanceSettings, Cohort, Enrollment, SessionDelivery
 from courses.selectors.delivery import deliveries_by_cohort
 from lms import access
+from lms.datarights.selectors import RequestFigures, request_figures
 from lms.models import Site
 
 
@@ -85,26 +89,31 @@ class CoordinatorSection:
     certificates_pending: list[CohortFigures]
     headlines: list[Headline]
     can_see_analytics: bool
+    data_rights: RequestFigures
 
 
 def _headlines(user: AbstractBaseUser, cohorts: Iterable[Cohort]) -> list[Headline]:
     """One headline per instrument of the courses in scope (a handful, never one per cohort):
-    the "all participants in scope" row of the analytics page, all scored items."""
+    the "all participants in scope" row of the analytics page, all scored items. Computed once
+    per scope until a response is submitted (:mod:`assessments.analytics.cache`)."""
     ids = set()
     for cohort in cohorts:
         ids |= {cohort.course.pre_instrument_id, cohort.course.post_instrument_id}
     ids.discard(None)
+    scope = access.coordination_scope(user)
+    scope_key = "every" if scope.every else f"site-{scope.site_id}"
     headlines = []
     for instrument in Instrument.objects.filter(pk__in=ids).order_by("code", "version"):
-        report = analytics_report_for(
-            user, instrument=instrument, subscale=None, grouping=Grouping.SITE
-        )
-        headlines.append(
-            Headline(
-                instrument=instrument,
-                n_participants=report.n_participants,
-                change=report.overall.result.change if report.overall else None,
+
+        def compute(instrument=instrument) -> tuple[int, ChangeResult | None]:
+            report = analytics_report_for(
+                user, instrument=instrument, subscale=None, grouping=Grouping.SITE
             )
+            return report.n_participants, report.overall.result.change if report.overall else None
+
+        n_participants, change = cached_figure(f"headline:{scope_key}:{instrument.pk}", compute)
+        headlines.append(
+            Headline(instrument=instrument, n_participants=n_participants, change=change)
         )
     return headlines
 
@@ -191,4 +200,5 @@ def coordinator_section(
         certificates_pending=[row for row in figures.values() if row.certificates_pending],
         headlines=_headlines(user, cohorts) if allowed else [],
         can_see_analytics=allowed,
+        data_rights=request_figures(user, today=timezone.localdate(now)),
     )

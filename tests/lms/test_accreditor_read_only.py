@@ -29,7 +29,7 @@ from courses.models import (
     SessionDelivery,
     ValidationRound,
 )
-from lms.models import CEM, AuditLogEntry, ParticipantProfile, Site
+from lms.models import CEM, AuditLogEntry, ParticipantProfile, PersonalDataExport, Site
 
 PROJECT_MODULES = ("courses.", "assessments.", "certificates.", "lms.", "home.")
 ADMIN_VIEWSETS = "admin/delivery/"
@@ -45,6 +45,10 @@ ANSWERED_LIKE_GET = {"login", "account_activate", "account_forgotten"}
 # Endpoints anybody's browser posts to, which refuse what is not theirs as malformed (400):
 # the Content Security Policy's report endpoint takes reports, and a form is none.
 REFUSED_AS_MALFORMED = {"csp_report"}
+# Her own data rights: like anybody, an accreditor downloads her data and files requests about
+# herself. Posting there may add her own rows (and their audit entries), nothing else.
+OWN_DATA = {"datarights:download_prepare", "datarights:request_new"}
+OWN_ROWS = frozenset({"lms.PersonalDataExport", "lms.DataRightsRequest", "lms.AuditLogEntry"})
 VISIT_LOG = "certificates.VerificationLookup"
 # Views the walk must find, so that a broken walk cannot pass by testing nothing.
 EXPECTED = {
@@ -172,7 +176,9 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         "participant_id": round_.participants.first().pk,
         "workshop_id": round_.workshops.first().pk,
         "finding_id": round_.findings.first().pk,
-        "kind": "opiniones.csv",
+        "kind": {"datarights:request_new": "cancelacion", "datarights:download": "pdf"}.get(
+            route.name, "opiniones.csv"
+        ),
         "cohort_id": cohort.pk,
         "delivery_id": demo["delivery"].pk,
         "enrollment_id": enrollment.pk,
@@ -183,7 +189,13 @@ def _kwargs(route: Route, demo: dict) -> dict[str, object]:
         "group_id": CommunityGroup.objects.order_by("pk").values_list("pk", flat=True).first(),
         "replica_id": ReplicaSession.objects.order_by("pk").values_list("pk", flat=True).first(),
         "user_id": enrollment.activist_id,
-        "token": "enlace-que-no-existe",
+        "token": (
+            "00000000-0000-4000-8000-000000000000"
+            if route.name == "datarights:download"
+            else "enlace-que-no-existe"
+        ),
+        "number": "ARCO-2026-00001",
+        "file_format": "sav",
     }
     if owner in PK_MODELS:
         values["pk"] = pk_of[PK_MODELS[owner]]
@@ -236,7 +248,7 @@ def test_an_accreditor_can_post_nowhere(client, demo):
 
     before = _snapshot()
     accepted = []
-    for route in (r for r in routes if r.name not in ANSWERED_LIKE_GET):
+    for route in (r for r in routes if r.name not in ANSWERED_LIKE_GET | OWN_DATA):
         url = reverse(route.name, kwargs=_kwargs(route, demo))
         response = client.post(url, payload)
         status = response.status_code
@@ -254,6 +266,14 @@ def test_an_accreditor_can_post_nowhere(client, demo):
         assert client.post(url, payload).status_code < 500, url
     changed = _changed(before, _snapshot(), ignore=frozenset({VISIT_LOG}))
     assert not changed, f"An accreditor's POST changed {changed}"
+
+    # Her own data: she may ask for her download and file a request about herself, nothing more.
+    before = _snapshot()
+    for route in (r for r in routes if r.name in OWN_DATA):
+        url = reverse(route.name, kwargs=_kwargs(route, demo))
+        assert client.post(url, payload).status_code < 500, url
+    assert not _changed(before, _snapshot(), ignore=OWN_ROWS)
+    assert PersonalDataExport.objects.exclude(person=demo["accreditor"]).count() == 0
 
 
 def test_the_walk_reaches_the_admin_viewsets_and_every_project_app():

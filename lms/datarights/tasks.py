@@ -1,0 +1,19 @@
+"""Celery tasks of the data-rights workflow: they take ids, re-fetch and call a service of
+:mod:`lms.datarights.portability` or :mod:`lms.datarights.retention`, never back into the
+services that queue them (:class:`lms.tasks.AfterCommitTask`)."""
+
+from celery import shared_task
+
+from lms.datarights.portability import personal_data_export_build, personal_data_export_failed
+from lms.tasks import AfterCommitTask
+
+
+@shared_task(bind=True, base=AfterCommitTask, max_retries=4, retry_backoff=2)
+def build_personal_data_export(self, export_id: int) -> None:
+    """Ready in seconds; a failure is retried a few times, then shown to her as failed."""
+    try:
+        personal_data_export_build(export_id=export_id)
+    except Exception:
+        if self.request.retries >= self.max_retries:
+            personal_data_export_failed(export_id=export_id)
+        raise
