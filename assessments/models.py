@@ -235,3 +235,34 @@ class Response(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.SUBMITTED and not self.submitted_at:
             raise ValidationError({"submitted_at": _("A submitted response needs its time.")})
+
+
+class ResponseSummary(models.Model):
+    """What is left of a cohort's answers to one wave once they pass their retention period
+    and the data-protection settings say "aggregate": counts per answer value of every item
+    and, per subscale, the count, sum and sum of squares of the scores (enough for means and
+    standard deviations, and to add later batches). No code, sex or generation: nobody's
+    answers can be told apart. Small cells are suppressed wherever these are shown."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey("courses.Cohort", on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey("lms.Site", on_delete=models.PROTECT, related_name="+")
+    wave = models.CharField(_("wave"), max_length=4, choices=Wave.choices)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    # {item code: {answer value, or "null" for prefer not to answer: count}}
+    item_counts = models.JSONField(_("answers per item"), default=dict)
+    # {subscale code: {"n": count, "sum": total, "sum_sq": total of squares}}
+    score_sums = models.JSONField(_("score sums"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aggregated questionnaire answers")
+        verbose_name_plural = _("aggregated questionnaire answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "cohort", "wave"], name="one_summary_per_cohort_wave"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} · {self.cohort_id} · {self.wave}"

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.analytics.cache import responses_changed
 from assessments.models import ResearchConsent, Response
+from assessments.questionnaires.retention import responses_expire
 from assessments.questionnaires.services import research_consent_withdraw
 from lms.datarights.registry import Erasure, PersonalData, register
+from lms.datarights.retention import RetentionRule, months_before, register_retention
 from lms.datarights.subject import Subject
 
 
@@ -133,5 +135,25 @@ register(
             "Stored under a pseudonymous code, not your name; nobody but you sees them one by "
             "one. Researchers only see figures of five people or more."
         ),
+    )
+)
+
+
+def _answers_retention(settings, now, dry_run: bool) -> int | None:
+    if not settings.answers_retention_months:
+        return None
+    return responses_expire(
+        before=months_before(now, settings.answers_retention_months),
+        action=settings.answers_at_retention,
+        dry_run=dry_run,
+    )
+
+
+register_retention(
+    RetentionRule(
+        key="assessments.answers",
+        label=_("Questionnaire answers"),
+        order=100,
+        apply=_answers_retention,
     )
 )

@@ -2,15 +2,18 @@
 their verification lookups), how they follow a correction of her name, and how they are
 erased. See :mod:`lms.datarights.registry`."""
 
+from datetime import timedelta
+
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from certificates.credentials.services import portable_credential_withhold_name
 from certificates.issuance.services import certificate_reissue
-from certificates.models import Certificate, PortableCredential
+from certificates.models import Certificate, PortableCredential, VerificationLookup
 from certificates.tasks import render_certificate_pdf
 from certificates.verification.services import verification_url
 from lms.datarights.registry import Erasure, PersonalData, register
+from lms.datarights.retention import RetentionRule, register_retention
 from lms.datarights.subject import Subject
 
 
@@ -114,5 +117,27 @@ register(
             "Anyone with a certificate's code can verify it. Visits are logged with a keyed hash "
             "of the visitor's address, never the address itself."
         ),
+    )
+)
+
+
+def _lookups_retention(settings, now, dry_run: bool) -> int | None:
+    if not settings.lookups_retention_days:
+        return None
+    old = VerificationLookup.objects.filter(
+        at__lt=now - timedelta(days=settings.lookups_retention_days)
+    )
+    count = old.count()
+    if count and not dry_run:
+        old.delete()
+    return count
+
+
+register_retention(
+    RetentionRule(
+        key="certificates.lookups",
+        label=_("Certificate verification lookups"),
+        order=200,
+        apply=_lookups_retention,
     )
 )

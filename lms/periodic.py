@@ -119,3 +119,12 @@ register(
         description="E-mail the account links whose e-mail never left (the broker was down).",
     )
 )
+register(
+    PeriodicJob(
+        name="apply-retention",
+        task="lms.datarights.tasks.apply_retention",
+        every=timedelta(days=1),
+        description="Delete (or aggregate) what is past the retention periods of the "
+        "data-protection settings, and personal data downloads past their day.",
+    )
+)

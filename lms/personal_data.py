@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from lms.audit import audit_changes
+from lms.audit import audit_changes, audit_entries_expire
 from lms.codes import participant_code_generate
+from lms.datarights.portability import personal_data_exports_expire
 from lms.datarights.registry import Erasure, PersonalData, objects_about, register
+from lms.datarights.retention import RetentionRule, months_before, register_retention
 from lms.datarights.subject import Subject
 from lms.models import AuditLogEntry, DataRightsRequest, ParticipantProfile, PersonalDataExport
 from lms.roles import user_roles
@@ -283,5 +285,39 @@ register(
             "Every change to your enrollments, attendance, consents, certificates and requests, "
             "as the platform's append-only audit log records it."
         ),
+    )
+)
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+def _downloads_retention(settings, now, dry_run: bool) -> int:
+    return personal_data_exports_expire(now=now, dry_run=dry_run)
+
+
+def _audit_retention(settings, now, dry_run: bool) -> int | None:
+    if not settings.audit_retention_months:
+        return None
+    before = months_before(now, settings.audit_retention_months)
+    if dry_run:
+        return AuditLogEntry.objects.filter(created_at__lt=before).count()
+    return audit_entries_expire(before=before)
+
+
+register_retention(
+    RetentionRule(
+        key="lms.downloads",
+        label=_("Personal data downloads"),
+        order=300,
+        apply=_downloads_retention,
+    )
+)
+register_retention(
+    RetentionRule(
+        key="lms.audit",
+        label=_("Audit log entries"),
+        order=1000,
+        apply=_audit_retention,
     )
 )

@@ -27,26 +27,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.analytics import labelled
+from assessments.analytics.table import (
+    DICTIONARY_COLUMNS,
+    PREFER_NOT_TO_ANSWER,
+    ResponseTable,
+    Variable,
+)
 from assessments.models import Instrument, Item, Response, Wave
 from lms.audit import audit_record
 from lms.downloads import CSV_MIMETYPE, csv_document, safe_filename, spreadsheet_text
 from lms.models import AuditLogEntry, ParticipantProfile
 
-#: Declared missing code for "prefer not to answer" (an answer stored as null).
-PREFER_NOT_TO_ANSWER = -9
-DICTIONARY_COLUMNS = (
-    "variable",
-    "form",
-    "type",
-    "label",
-    "choices",
-    "identifier",
-    "reverse_coded",
-    "subscale",
-    "instrument_version",
-    "missing_codes",
-    "note",
-)
 METADATA_FORM = "metadata"
 
 
@@ -58,27 +49,6 @@ class ExportFile:
     mimetype: str
     content: bytes
     rows: int
-
-
-@dataclass(frozen=True)
-class Variable:
-    name: str
-    form: str
-    type: str
-    label: str
-    choices: str = ""
-    identifier: str = "no"
-    reverse_coded: str = ""
-    subscale: str = ""
-    instrument_version: str = ""
-    missing_codes: str = ""
-    note: str = ""
-
-    def as_row(self) -> dict[str, str]:
-        return {
-            column: getattr(self, column if column != "variable" else "name")
-            for column in DICTIONARY_COLUMNS
-        }
 
 
 def variable_name(code: str) -> str:
@@ -199,22 +169,6 @@ def export_variables(instrument: Instrument, items: list[Item] | None = None) ->
     if len(set(names)) != len(names):
         raise ValueError(f"Duplicate variable names in the export of {instrument}: {names}")
     return variables
-
-
-@dataclass(frozen=True)
-class ResponseTable:
-    """The responses file before it is written: the variables (in column order) and one row
-    per participant per wave. An item's cell is its answer, :data:`PREFER_NOT_TO_ANSWER`, or
-    None when it was not answered; a score's cell is a float, or None without a score."""
-
-    instrument: Instrument
-    variables: list[Variable]
-    item_names: tuple[str, ...]
-    score_names: tuple[str, ...]
-    rows: list[list]
-    scale_labels: dict[int, str]  # Spanish label of each answer value
-    prefer_not_label: str  # Spanish label of PREFER_NOT_TO_ANSWER
-    prefer_not_code: int = PREFER_NOT_TO_ANSWER
 
 
 def _answer_cell(answers: dict, code: str) -> int | None:

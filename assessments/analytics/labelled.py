@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyreadstat
 
-if TYPE_CHECKING:
-    from assessments.analytics.exports import ResponseTable
+from assessments.analytics.table import ResponseTable
 
 SAV_MIMETYPE = "application/x-spss-sav"
 DTA_MIMETYPE = "application/x-stata-dta"

@@ -148,31 +148,9 @@ def _score_rows(values: np.ndarray, min_share: float) -> np.ndarray:
 
 
 def _suppressed_change() -> ChangeResult:
-    return ChangeResult(
-        n_pre=None,
-        n_post=None,
-        n_pairs=None,
-        attrition=None,
-        awaiting_exit=None,
-        suppressed=True,
-        mean_pre=None,
-        mean_post=None,
-        mean_diff=None,
-        ci_low=None,
-        ci_high=None,
-        t=None,
-        df=None,
-        t_p=None,
-        wilcoxon_t=None,
-        wilcoxon_p=None,
-        d_z=None,
-        rank_biserial=None,
-        sd_diff=None,
-        pct_improved=None,
-        pct_unchanged=None,
-        pct_worsened=None,
-        p_holm=None,
-    )
+    """Every field None but ``suppressed``."""
+    empty = dict.fromkeys(ChangeResult.__dataclass_fields__)
+    return ChangeResult(**(empty | {"suppressed": True}))
 
 
 def pratt_rank_sums(snapped_diff: np.ndarray) -> tuple[float, float, int]:
@@ -187,14 +165,12 @@ def pratt_rank_sums(snapped_diff: np.ndarray) -> tuple[float, float, int]:
 
 
 def rank_biserial_pratt(snapped_diff: np.ndarray) -> float:
-    """Matched-pairs rank-biserial correlation consistent with the Pratt Wilcoxon test, as
-    R's rcompanion ``wilcoxonPairedRC(zero.method = "Pratt")`` defines it:
-    ``r = 4 * |T - (R+ + R-)/2| / (m (m + 1))`` with ``T = min(R+, R-)`` over Pratt's ranks
-    and ``m`` the non-zero differences, i.e. ``2 (R+ - R-) / (m (m + 1))`` with the sign of
-    the differences given (here ``post - pre``: positive when scores went up). Without zero
-    differences this is Kerby's ``(R+ - R-) / (R+ + R-)``; with them the ranks of the non-zero
-    differences are raised by the zeros below them, so ``|r|`` can exceed 1 when most
-    differences are zero. NaN when every difference is zero."""
+    """Matched-pairs rank-biserial correlation on the Pratt ranks of the Wilcoxon test, as R's
+    rcompanion ``wilcoxonPairedRC(zero.method = "Pratt")`` defines it:
+    ``4 |T - (R+ + R-)/2| / (m (m + 1))`` (T = min(R+, R-), m non-zero differences), that is
+    ``2 (R+ - R-) / (m (m + 1))``, signed by the differences given (``post - pre``). Without
+    zeros it is Kerby's ``(R+ - R-) / (R+ + R-)``; zeros raise the ranks above them, so |r|
+    can exceed 1 when most differences are zero. NaN when every difference is zero."""
     r_plus, r_minus, m = pratt_rank_sums(snapped_diff)
     if m == 0:
         return math.nan

@@ -5,6 +5,7 @@ services that queue them (:class:`lms.tasks.AfterCommitTask`)."""
 from celery import shared_task
 
 from lms.datarights.portability import personal_data_export_build, personal_data_export_failed
+from lms.datarights.retention import retention_apply
 from lms.tasks import AfterCommitTask
 
 
@@ -17,3 +18,9 @@ def build_personal_data_export(self, export_id: int) -> None:
         if self.request.retries >= self.max_retries:
             personal_data_export_failed(export_id=export_id)
         raise
+
+
+@shared_task
+def apply_retention() -> dict[str, int | None]:
+    """Periodic: the data-protection settings' retention periods (idempotent)."""
+    return {outcome.rule.key: outcome.count for outcome in retention_apply()}
