@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.analytics.cache import responses_changed
 from assessments.instruments.files import instrument_import
 from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, ResearchConsent, Response, Wave
@@ -102,3 +103,5 @@ def seed_questionnaires(*, course: CoursePage) -> None:
             )
     ResearchConsent.objects.bulk_create(consents, ignore_conflicts=True)
     Response.objects.bulk_create(responses, ignore_conflicts=True)
+    if responses:
+        responses_changed()

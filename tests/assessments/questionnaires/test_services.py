@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from assessments.analytics.cache import responses_generation
 from assessments.instruments.scoring import ScoringKey
 from assessments.models import ResearchConsent, Response
 from assessments.questionnaires.services import (
@@ -107,3 +108,13 @@ def test_prefer_not_to_answer_is_kept_as_null(enrollment, instrument):
     response, _ = response_submit(enrollment=enrollment, wave="pre", answers=answers)
     assert response.answers["tol_01"] is None
     assert response.scores["tolerancia"] is not None  # 4 of 5 answered
+
+
+def test_a_submission_moves_the_responses_generation_on_after_commit(
+    enrollment, instrument, django_capture_on_commit_callbacks
+):
+    research_consent_decide(enrollment=enrollment, accepted=True)
+    before = responses_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        response_submit(enrollment=enrollment, wave="pre", answers=all_answers(instrument))
+    assert responses_generation() == before + 1  # cached figures are computed again

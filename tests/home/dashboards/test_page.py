@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.analytics.cache import responses_changed
 from assessments.analytics.selectors import Grouping, analytics_report_for
 from assessments.instruments.files import instrument_import
 from assessments.instruments.scoring import ScoringKey
@@ -468,3 +469,30 @@ def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_nu
         response = client.get(url())
     assert response.status_code == 200
     print(f"{role}: {small} queries")
+
+
+# The analysis reads every response's answers; nothing else on the dashboard does.
+ANSWERS = '"assessments_response"."answers"'
+
+
+def test_the_pre_post_headline_is_cached_until_a_response_is_submitted(
+    client, world, django_capture_on_commit_callbacks
+):
+    made = small_world(world)
+
+    def visit() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = page(client, world.coordinator)
+        [headline] = response.context["dashboard"].coordinator.headlines
+        return headline.n_participants, [q["sql"] for q in ctx.captured_queries]
+
+    first, _sql = visit()
+    again, sql = visit()
+    assert again == first == 3
+    assert not any(ANSWERS in q for q in sql)  # the analysis is not redone
+    newcomer = EnrollmentFactory(cohort=made["first"])
+    submit(world, newcomer, "pre", 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        responses_changed()  # what submitting, withdrawing or deleting a response does
+    after, sql = visit()
+    assert after == 4 and any(ANSWERS in q for q in sql)

@@ -25,3 +25,43 @@ def run_on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return runner
+
+
+@pytest.fixture
+def holder(cohort_setup, course, instrument, django_capture_on_commit_callbacks):
+    """An activist of the Villa María cohort who attended everything, answered the entry
+    questionnaire and holds a certificate with its PDF; her site's coordinator."""
+    from assessments.instruments.scoring import ScoringKey
+    from certificates.issuance.services import certificates_issue
+    from lms.roles import Role
+    from tests.factories import EnrollmentFactory, hold_sessions, named_activist, person
+    from tests.helpers import submit_response
+
+    cohort = cohort_setup["cohort"]
+    activist = named_activist(cohort, "Rosa Elena", "Quispe Huamán")
+    activist.profile.phone = "+51 912 345 678"
+    activist.profile.save()
+    enrollment = EnrollmentFactory(cohort=cohort, activist=activist)
+    hold_sessions(cohort, cohort_setup["sessions"], {enrollment: list("PPPP")}, days_ago_start=40)
+    key = ScoringKey.for_instrument(instrument)
+    answers = dict.fromkeys(key.item_codes, 3)
+    submit_response(
+        instrument=instrument,
+        key=key,
+        cohort=cohort,
+        code=activist.profile.participant_code,
+        wave="pre",
+        answers=answers,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        [certificate] = certificates_issue(
+            actor=None, cohort=cohort, enrollment_ids=[enrollment.pk]
+        )
+    return {
+        "activist": activist,
+        "enrollment": enrollment,
+        "cohort": cohort,
+        "certificate": certificate,
+        "instrument": instrument,
+        "coordinator": person(Role.COORDINATOR, site_=cohort.cem.site),
+    }
