@@ -4,8 +4,9 @@ Run from the project root (no database needed)::
 
     .venv/bin/python bench/analytics_page.py [--participants 5000] [--repeat 3]
 
-Builds ``values_list`` rows like the page's single query (participant code, cohort, site,
-wave, sex, generation, answers) for the example instrument's 20 scored items, then times
+Builds rows like the page's single query (participant code, cohort, site, wave, sex,
+generation, then each scored item's answer as a number) for the example instrument's 20 scored
+items, then times
 ``paired_data`` (align pre and post by participant, raw answer matrices), ``analytics_report``
 for each grouping and the two inline SVG charts.
 """
@@ -88,7 +89,8 @@ def make_rows(n: int, items, seed: int = 7):
                 for i in items
                 if rng.random() > 0.03
             }
-            rows.append((f"P{p:06d}", cohort, site, wave, str(sex), str(gen), answers))
+            values = tuple(answers.get(i.code, np.nan) for i in items)
+            rows.append((f"P{p:06d}", cohort, site, wave, str(sex), str(gen), *values))
     return rows
 
 

@@ -1,37 +1,67 @@
 """Rows → aligned matrices: each participant's entry and exit answers side by side, and where
 her exit questionnaire stands.
 
-The responses come from one ``values_list`` query (:data:`RESPONSE_FIELDS`); what the exit
-windows need (the cohorts' sessions and exit periods, who withdrew and their research codes)
-from four more, whatever the number of participants. The numbers themselves are :mod:`assessments.analytics.analysis`'s.
+The responses come from one query (:func:`response_rows`) that reads each scored item's answer
+out of the JSON in the database, as a number (NaN when not answered or "prefer not to answer"),
+so that no answers dictionary is decoded in Python; what the exit windows need (the cohorts'
+sessions and exit periods, who withdrew and their research codes) comes from four more,
+whatever the number of participants. The numbers themselves are :mod:`assessments.analytics.analysis`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from django.db import connection
+from django.db.models import F, FloatField, Func, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from assessments.analytics.analysis import EXIT_ANSWERED, EXIT_AWAITED, EXIT_MISSED
 from assessments.instruments.scoring import ScoringKey
-from assessments.models import Wave
+from assessments.models import Response, Wave
 from assessments.questionnaires.windows import exit_window
 from courses.models import Cohort, Enrollment, SessionDelivery
 from lms.research_codes import research_codes_of_people
 
-RESPONSE_FIELDS = (
-    "research_code",
-    "cohort_id",
-    "site_id",
-    "wave",
-    "sex",
-    "generation",
-    "answers",
-)
+RESPONSE_FIELDS = ("research_code", "cohort_id", "site_id", "wave", "sex", "generation")
+
+
+def response_rows(responses: QuerySet[Response], key: ScoringKey) -> QuerySet:
+    """``RESPONSE_FIELDS`` and then one float per scored item of the key, in its order."""
+    items = {f"item_{position}": _answer(code) for position, code in enumerate(key.item_codes)}
+    return responses.order_by().annotate(**items).values_list(*RESPONSE_FIELDS, *items)
+
+
+def _answer(code: str):
+    """One item's answer as a float. PostgreSQL: the key's text (NULL for JSON null or a
+    missing key) cast, NaN instead of NULL; SQLite: JSON_EXTRACT itself, which gives NULL for
+    JSON null (Django's key lookups there give the text "null", which casts to 0)."""
+    if connection.vendor == "postgresql":
+        return Coalesce(Cast(KT(f"answers__{code}"), FloatField()), Value(math.nan))
+    path = Value(f'$."{code}"')
+    return Func(F("answers"), path, function="JSON_EXTRACT", output_field=FloatField())
+
+
+def _matrix(values: list[tuple | None], k: int) -> np.ndarray:
+    """Rows of item values (None: no response in that wave) as an n × k float matrix."""
+    matrix = np.full((len(values), k), np.nan)
+    present = [row for row, answers in enumerate(values) if answers is not None]
+    if present and k:
+        answered = [values[row] for row in present]
+        try:
+            matrix[present] = np.array(answered, dtype=float)
+        except TypeError:  # a database without NaN gives None for a missing answer
+            matrix[present] = np.array(
+                [[np.nan if v is None else v for v in row] for row in answered], dtype=float
+            )
+    return matrix
 
 
 @dataclass(frozen=True)
@@ -63,25 +93,27 @@ class PairedData:
 
 
 def paired_data(rows: Iterable[Sequence], key: ScoringKey) -> PairedData:
-    """Align ``values_list(*RESPONSE_FIELDS)`` rows of one instrument by participant."""
+    """Align the rows of :func:`response_rows` (one instrument) by participant."""
     index: dict[tuple[str, int], int] = {}
-    pre_answers: list[dict] = []
-    post_answers: list[dict] = []
+    pre_answers: list[tuple | None] = []
+    post_answers: list[tuple | None] = []
     attrs: list[list] = []  # [cohort_id, site_id, sex, generation, from_pre]
     has_pre: list[bool] = []
     has_post: list[bool] = []
-    for code, cohort_id, site_id, wave, sex, generation, answers in rows:
+    fields = len(RESPONSE_FIELDS)
+    for values in rows:
+        code, cohort_id, site_id, wave, sex, generation = values[:fields]
         pair = (code, cohort_id)
         row = index.get(pair)
         if row is None:
             row = index[pair] = len(attrs)
-            pre_answers.append({})
-            post_answers.append({})
+            pre_answers.append(None)
+            post_answers.append(None)
             attrs.append([cohort_id, site_id, sex, generation, False])
             has_pre.append(False)
             has_post.append(False)
         is_pre = wave == Wave.PRE
-        (pre_answers if is_pre else post_answers)[row] = answers or {}
+        (pre_answers if is_pre else post_answers)[row] = values[fields:]
         (has_pre if is_pre else has_post)[row] = True
         if is_pre and not attrs[row][4]:
             attrs[row] = [cohort_id, site_id, sex, generation, True]
@@ -92,8 +124,8 @@ def paired_data(rows: Iterable[Sequence], key: ScoringKey) -> PairedData:
     return PairedData(
         key=key,
         participants=tuple(index),
-        pre=key.matrix(pre_answers),
-        post=key.matrix(post_answers),
+        pre=_matrix(pre_answers, len(key.item_codes)),
+        post=_matrix(post_answers, len(key.item_codes)),
         has_pre=np.array(has_pre, dtype=bool),
         has_post=np.array(has_post, dtype=bool),
         cohort_id=column(0, int),

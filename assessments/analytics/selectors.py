@@ -29,12 +29,7 @@ from assessments.analytics.analysis import (
     analyse_groups,
     item_agreement,
 )
-from assessments.analytics.pairing import (
-    RESPONSE_FIELDS,
-    PairedData,
-    paired_data,
-    with_exit_states,
-)
+from assessments.analytics.pairing import PairedData, paired_data, response_rows, with_exit_states
 from assessments.instruments.scoring import ScoringKey
 from assessments.models import Instrument, Item, Response, Subscale
 from courses.models import Cohort
@@ -358,10 +353,9 @@ def analytics_report_for(
     """
     key = ScoringKey.for_instrument(instrument)
     items = list(instrument.items.all())
-    rows = (
-        submitted_responses(user, instrument=instrument, site_id=site_id, cohort_id=cohort_id)
-        .order_by()
-        .values_list(*RESPONSE_FIELDS)
+    rows = response_rows(
+        submitted_responses(user, instrument=instrument, site_id=site_id, cohort_id=cohort_id),
+        key,
     )
     data = with_exit_states(paired_data(rows, key))
     return analytics_report(

@@ -13,7 +13,9 @@ from fractions import Fraction
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
+
+from assessments.analytics.ranks import rank_biserial_pratt, wilcoxon_pratt
 
 from assessments.analytics.suppression import MIN_CELL
 
@@ -153,30 +155,6 @@ def _suppressed_change() -> ChangeResult:
     return ChangeResult(**(empty | {"suppressed": True}))
 
 
-def pratt_rank_sums(snapped_diff: np.ndarray) -> tuple[float, float, int]:
-    """``(R+, R-, m)`` by Pratt's treatment of zeros: every absolute difference is ranked,
-    zeros included (ties get average ranks), then the zeros' ranks are dropped; ``m`` is the
-    number of non-zero differences. The same ranks as ``scipy.stats.wilcoxon(...,
-    zero_method="pratt")``."""
-    ranks = stats.rankdata(np.abs(snapped_diff), method="average")
-    r_plus = float(ranks[snapped_diff > 0].sum())
-    r_minus = float(ranks[snapped_diff < 0].sum())
-    return r_plus, r_minus, int(np.count_nonzero(snapped_diff))
-
-
-def rank_biserial_pratt(snapped_diff: np.ndarray) -> float:
-    """Matched-pairs rank-biserial correlation on the Pratt ranks of the Wilcoxon test, as R's
-    rcompanion ``wilcoxonPairedRC(zero.method = "Pratt")`` defines it:
-    ``4 |T - (R+ + R-)/2| / (m (m + 1))`` (T = min(R+, R-), m non-zero differences), that is
-    ``2 (R+ - R-) / (m (m + 1))``, signed by the differences given (``post - pre``). Without
-    zeros it is Kerby's ``(R+ - R-) / (R+ + R-)``; zeros raise the ranks above them, so |r|
-    can exceed 1 when most differences are zero. NaN when every difference is zero."""
-    r_plus, r_minus, m = pratt_rank_sums(snapped_diff)
-    if m == 0:
-        return math.nan
-    return 2.0 * (r_plus - r_minus) / (m * (m + 1))
-
-
 # --------------------------------------------------------------------------------------
 # Scoring
 # --------------------------------------------------------------------------------------
@@ -280,9 +258,8 @@ def paired_change(
     * ``mean_diff`` with a 95 % CI from the t distribution (df = n - 1);
       ``ci_low``/``ci_high`` are NaN when every difference is equal (sd = 0).
     * ``t`` = mean(diff) / (sd(diff) / sqrt(n)) with ``df = n - 1`` and its two-sided
-      ``t_p``, identical to ``scipy.stats.ttest_rel(post, pre)`` (computed without scipy
-      only when the differences are all equal: t and p NaN if all zero, t = ±inf and p = 0.0
-      otherwise, which is what scipy returns).
+      ``t_p``, as ``scipy.stats.ttest_rel(post, pre)`` gives them (t and p NaN when every
+      difference is zero, t = ±inf and p = 0.0 when all are equal otherwise).
     * ``wilcoxon_t`` and ``wilcoxon_p``: Wilcoxon signed-rank test of the differences with
       Pratt's treatment of zeros (ranked, then dropped), two-sided:
       ``scipy.stats.wilcoxon(diff, zero_method="pratt")``, whose p is exact for small groups
@@ -343,16 +320,15 @@ def paired_change(
     else:
         sd_diff = float(diff.std(ddof=1))
         d_z = mean_diff / sd_diff
-        half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd_diff / math.sqrt(n)
+        # The t distribution straight from scipy.special: the same numbers as ttest_rel and
+        # t.ppf without their per-call overhead, which dominates a page of many groups.
+        se = sd_diff / math.sqrt(n)
+        half = float(special.stdtrit(n - 1, 0.5 + CONFIDENCE / 2)) * se
         ci_low, ci_high = mean_diff - half, mean_diff + half
-        test = stats.ttest_rel(y, x)
-        t, t_p = float(test.statistic), float(test.pvalue)
+        t = mean_diff / se
+        t_p = float(2 * special.stdtr(n - 1, -abs(t)))
 
-    if np.any(snapped != 0):
-        wilcoxon = stats.wilcoxon(snapped, zero_method="pratt")
-        wilcoxon_t, wilcoxon_p = float(wilcoxon.statistic), float(wilcoxon.pvalue)
-    else:
-        wilcoxon_t = wilcoxon_p = math.nan
+    wilcoxon_t, wilcoxon_p = wilcoxon_pratt(snapped)
 
     unpaired = pre_ok & ~paired
     if exit_state is None:
