@@ -59,7 +59,7 @@ register(
 def _her_responses(subject: Subject):
     if not subject.answers_code:
         return Response.objects.none()
-    return Response.objects.filter(participant_code=subject.answers_code)
+    return Response.objects.filter(research_code=subject.answers_code)
 
 
 def _answers(subject: Subject) -> list[dict]:

@@ -14,7 +14,13 @@ from lms.datarights.portability import personal_data_exports_expire
 from lms.datarights.registry import Erasure, PersonalData, objects_about, register
 from lms.datarights.retention import RetentionRule, months_before, register_retention
 from lms.datarights.subject import Subject
-from lms.models import AuditLogEntry, DataRightsRequest, ParticipantProfile, PersonalDataExport
+from lms.models import (
+    AuditLogEntry,
+    DataRightsRequest,
+    ParticipantProfile,
+    PersonalDataExport,
+    ResearchIdentity,
+)
 from lms.roles import user_roles
 
 # --- Account and profile -----------------------------------------------------------------------
@@ -67,11 +73,18 @@ def _account_erase(erasure: Erasure) -> dict[str, int]:
     profiles = ParticipantProfile.objects.filter(user=user)
     # update(): save() would derive the generation band again from the erased birth year.
     changed = profiles.update(phone="", birth_year=None, participant_code=_new_code())
+    # Her answers are gone (assessments.answers); without the row no code leads back to her.
+    dissociated, _per_model = ResearchIdentity.objects.filter(profile__user=user).delete()
     avatars = 0
     for profile in UserProfile.objects.filter(user=user).exclude(avatar=""):
         profile.avatar.delete(save=True)
         avatars += 1
-    return {"accounts": 1, "profiles": changed, "avatars": avatars}
+    return {
+        "accounts": 1,
+        "profiles": changed,
+        "research_identities": dissociated,
+        "avatars": avatars,
+    }
 
 
 def _former_names(subject: Subject) -> list[str]:

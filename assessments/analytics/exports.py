@@ -244,7 +244,7 @@ def response_table(*, instrument: Instrument, responses: QuerySet[Response]) -> 
 
 
 # Free text typed by people (codes, cohort names) could run as a formula in a spreadsheet.
-_TEXT_COLUMNS = ("participant_code", "cohort_name")
+_TEXT_COLUMNS = ("research_code", "cohort_name")
 
 
 def responses_csv(*, instrument: Instrument, responses: QuerySet[Response]) -> ExportFile:

@@ -5,7 +5,8 @@ The responses come from one query (:func:`response_rows`) that reads each scored
 out of the JSON in the database, as a number (NaN when not answered or "prefer not to answer"),
 so that no answers dictionary is decoded in Python; what the exit windows need (the cohorts'
 sessions and exit periods, who withdrew and their research codes) comes from four more,
-whatever the number of participants. The numbers themselves are :mod:`assessments.analytics.analysis`'s.
+whatever the number of participants. The numbers themselves are
+:mod:`assessments.analytics.analysis`'s.
 """
 
 from __future__ import annotations

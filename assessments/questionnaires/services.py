@@ -76,7 +76,7 @@ def research_consent_withdraw(
     withdrawn = 0
     if answers_code:
         withdrawn = Response.objects.filter(
-            participant_code=answers_code, withdrawn_at__isnull=True
+            research_code=answers_code, withdrawn_at__isnull=True
         ).update(withdrawn_at=now)
     if withdrawn:
         responses_changed()

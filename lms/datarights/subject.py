@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 
 from lms.models import ParticipantProfile
+from lms.research_codes import research_codes_of
 
 #: What replaces an identifying value (a name, an address, a note about her) when it is erased.
 ERASED = "[borrado]"
@@ -93,5 +94,7 @@ def subject_of(user: AbstractBaseUser, *, former_names: tuple[str, ...] = ()) ->
 
 
 def answers_code_of(profile: ParticipantProfile | None) -> str | None:
-    """The code her questionnaire answers are keyed by."""
-    return profile.participant_code if profile else None
+    """The research code her questionnaire answers are keyed by (None: she stored none)."""
+    if profile is None:
+        return None
+    return research_codes_of([profile]).get(profile.pk)

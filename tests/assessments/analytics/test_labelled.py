@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments.analytics.exports import PREFER_NOT_TO_ANSWER
 from lms.models import AuditLogEntry
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import person
 
@@ -55,7 +56,7 @@ def dictionary(client, user, instrument) -> dict[str, dict]:
 @pytest.fixture
 def prefer_not_row(dataset):
     """Where the hand data set says "prefer not to answer": the sixth Norte entry, tol_05."""
-    code = dataset["enrollments"]["norte"][5].activist.profile.participant_code
+    code = research_code_of(dataset["enrollments"]["norte"][5].activist.profile)
     return code, "pre", "tol_05"
 
 
@@ -97,7 +98,7 @@ def test_spss_file_has_labels_and_user_missing(
     code, wave, item = prefer_not_row
     at = next(
         i
-        for i, (c, w) in enumerate(zip(data["participant_code"], data["wave"], strict=True))
+        for i, (c, w) in enumerate(zip(data["research_code"], data["wave"], strict=True))
         if (c, w) == (code, wave)
     )
     assert data[item][at] == PREFER_NOT_TO_ANSWER
@@ -111,7 +112,7 @@ def test_spss_file_has_labels_and_user_missing(
     assert plain[item][at] is None
     # Values agree with the CSV, row by row.
     for i, row in enumerate(rows):
-        for name in ("participant_code", "wave", "sex", "tol_01", "score_tolerancia"):
+        for name in ("research_code", "wave", "sex", "tol_01", "score_tolerancia"):
             value = data[name][i]
             expected = row[name]
             if name in ("tol_01", "score_tolerancia"):
@@ -150,7 +151,7 @@ def test_stata_file_has_labels_and_extended_missing(
     code, wave, item = prefer_not_row
     at = next(
         i
-        for i, (c, w) in enumerate(zip(data["participant_code"], data["wave"], strict=True))
+        for i, (c, w) in enumerate(zip(data["research_code"], data["wave"], strict=True))
         if (c, w) == (code, wave)
     )
     assert data[item][at] == "a"  # Stata's .a
@@ -204,4 +205,4 @@ def test_command_writes_each_format(dataset, tmp_path, file_format):
         return
     data, meta = read(path.read_bytes(), file_format, tmp_path, user_missing=True)
     assert "tol_01" in meta.column_names and meta.column_labels[0].startswith("Código de")
-    assert meta.number_rows == len(data["participant_code"]) > 0
+    assert meta.number_rows == len(data["research_code"]) > 0

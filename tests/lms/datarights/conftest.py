@@ -33,6 +33,7 @@ def holder(cohort_setup, course, instrument, django_capture_on_commit_callbacks)
     questionnaire and holds a certificate with its PDF; her site's coordinator."""
     from assessments.instruments.scoring import ScoringKey
     from certificates.issuance.services import certificates_issue
+    from lms.research_codes import research_code_of
     from lms.roles import Role
     from tests.factories import EnrollmentFactory, hold_sessions, named_activist, person
     from tests.helpers import submit_response
@@ -49,7 +50,7 @@ def holder(cohort_setup, course, instrument, django_capture_on_commit_callbacks)
         instrument=instrument,
         key=key,
         cohort=cohort,
-        code=activist.profile.participant_code,
+        code=research_code_of(activist.profile),
         wave="pre",
         answers=answers,
     )

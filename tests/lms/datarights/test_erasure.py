@@ -18,6 +18,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.text import slugify
 
+from assessments.models import Response
 from certificates.models import Certificate
 from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
 from lms.audit import audit_record, model_snapshot
@@ -27,8 +28,15 @@ from lms.datarights.requests import (
     data_rights_request_file,
     personal_data_export_request,
 )
-from lms.models import AuditLogEntry, DataRightsRequest, ParticipantProfile, PersonalDataExport
-from tests.helpers import pdf_text
+from lms.models import (
+    AuditLogEntry,
+    DataRightsRequest,
+    ParticipantProfile,
+    PersonalDataExport,
+    ResearchIdentity,
+)
+from lms.research_codes import research_code_of
+from tests.helpers import pdf_text, submit_response
 
 
 def _plain(text: str) -> str:
@@ -199,6 +207,17 @@ def erased(client, demo, run_on_commit):
             details=f"Soy {activist.get_full_name()} ({activist.email}); borren todo.",
         )
     entries_about_her = AuditLogEntry.objects.count()
+    research_code = research_code_of(activist.profile)
+    if not Response.objects.filter(research_code=research_code).exists():
+        # The demo leaves a few activists without answers at random; she must have some.
+        instrument = enrollments[0].cohort.course.pre_instrument
+        submit_response(
+            instrument=instrument,
+            cohort=enrollments[0].cohort,
+            code=research_code,
+            wave="pre",
+            answers=dict.fromkeys(instrument.items.values_list("code", flat=True), 2),
+        )
     with run_on_commit():
         data_rights_cancellation_carry_out(actor=coordinator, request=cancellation)
     return {
@@ -208,6 +227,7 @@ def erased(client, demo, run_on_commit):
         "request": cancellation,
         "entries_before": entries_about_her,
         "activist_pk": activist.pk,
+        "research_code": research_code,
     }
 
 
@@ -263,10 +283,9 @@ def test_what_the_organisation_keeps_stays(client, erased):
     profile = ParticipantProfile.objects.get(user_id=erased["activist_pk"])
     assert (profile.phone, profile.birth_year) == ("", None)
     assert profile.sex == "F" and profile.generation  # the cohorts still count by them
-    # Her answers are gone from every future analysis and export.
-    from assessments.models import Response
-
-    assert not Response.objects.filter(participant_code=profile.participant_code).exists()
+    # Her answers are gone from every future analysis and export, and no code leads to her.
+    assert not Response.objects.filter(research_code=erased["research_code"]).exists()
+    assert not ResearchIdentity.objects.filter(profile=profile).exists()
     # The audit trail stays whole; one entry says it was pseudonymised, one what was erased.
     assert AuditLogEntry.objects.count() >= erased["entries_before"]
     pseudonymised = AuditLogEntry.objects.filter(after__has_key="audit_entries_pseudonymised")

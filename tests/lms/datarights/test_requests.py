@@ -20,6 +20,7 @@ from lms.datarights.requests import (
     data_rights_request_start,
 )
 from lms.models import AuditLogEntry, DataProtectionSettings, DataRightsRequest
+from lms.research_codes import research_code_of
 from lms.roles import Role
 from tests.factories import person, site
 from tests.helpers import pdf_text
@@ -187,7 +188,7 @@ def test_opposition_removes_her_answers_from_analytics_and_exports_at_once(clien
     response = client.post(reverse("datarights:request_new", args=["oposicion"]), {"confirm": "on"})
     request = DataRightsRequest.objects.get()
     assert response.status_code == 302 and request.status == Status.DONE
-    response = Response.objects.get(participant_code=activist.profile.participant_code)
+    response = Response.objects.get(research_code=research_code_of(activist.profile))
     assert response.withdrawn_at is not None
     consent = ResearchConsent.objects.get(enrollment=holder["enrollment"])
     assert consent.decision == ResearchConsent.Decision.WITHDRAWN
@@ -203,6 +204,7 @@ def test_opposition_removes_her_answers_from_analytics_and_exports_at_once(clien
     assert "Menos de 5 participantes retiraron" in html
     csv = client.get(reverse("assessments:export_responses"), {"instrument": instrument.pk})
     assert activist.profile.participant_code not in csv.content.decode()
+    assert research_code_of(activist.profile) not in csv.content.decode()
     # Opposing again withdraws nothing more and keeps the time of the first withdrawal.
     again = data_rights_request_file(actor=activist, person=activist, kind=Kind.OPPOSITION)
     assert again.pk != request.pk and again.status == Status.DONE

@@ -15,6 +15,7 @@ from lms.audit import audit_record
 from lms.datarights.retention import months_before, retention_apply
 from lms.models import AuditLogEntry, DataProtectionSettings
 from lms.periodic import periodic_jobs, run_periodic_jobs
+from lms.research_codes import research_code_of
 from tests.helpers import submit_response
 
 NOW = timezone.now()
@@ -32,8 +33,8 @@ def settings(**values):
 def old_data(holder):
     """Two years old: her entry answers, a verification lookup and an audit entry."""
     Response.objects.update(submitted_at=LONG_AGO)
-    code = holder["activist"].profile.participant_code
-    key_answers = Response.objects.get(participant_code=code).answers
+    code = research_code_of(holder["activist"].profile)
+    key_answers = Response.objects.get(research_code=code).answers
     submit_response(
         instrument=holder["instrument"],
         cohort=holder["cohort"],
@@ -85,7 +86,7 @@ def test_answers_are_aggregated_then_deleted_and_a_second_run_does_nothing(old_d
     settings(answers_retention_months=12, answers_at_retention="aggregate")
     counts = {o.rule.key: o.count for o in retention_apply(now=NOW)}
     assert counts["assessments.answers"] == 1
-    assert list(Response.objects.values_list("participant_code", flat=True)) == ["RECI-ENTE"]
+    assert list(Response.objects.values_list("research_code", flat=True)) == ["RECI-ENTE"]
     summary = ResponseSummary.objects.get()
     assert (summary.cohort, summary.wave, summary.responses) == (old_data["cohort"], "pre", 1)
     assert (

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_research_withdrawal'),
+        ('assessments', '0004_research_withdrawal'),
         ('courses', '0006_sheet_receipt'),
-        ('lms', '0008_data_rights'),
+        ('lms', '0009_data_rights'),
     ]
 
     operations = [
