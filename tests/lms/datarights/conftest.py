@@ -4,8 +4,10 @@ from django.core.management import call_command
 
 
 @pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    """The demo programme, with its certificates' PDFs rendered as the worker does."""
+def demo(db, django_capture_on_commit_callbacks, settings, tmp_path):
+    """The demo programme, with its certificates' PDFs rendered as the worker does, in a media
+    folder of its own (what other tests stored is not hers to find)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
     return {
