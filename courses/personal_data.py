@@ -1,8 +1,9 @@
 """What delivery holds about a person (enrollments with their consent, attendance with who
 recorded it) and how it is erased. See :mod:`lms.datarights.registry`.
 
-Curriculum validation rounds and the cascade register their parts here as they store people's
-data (feedback, workshop notes, community groups, named attendance lists)."""
+Curriculum validation (:mod:`courses.validation.personal_data`: participation, feedback) and
+the cascade (:mod:`courses.cascade.personal_data`: community groups, replica sessions and their
+photos) register their parts beside their models; importing them here registers them."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -130,3 +131,8 @@ register(
         erase=_attendance_erase,
     )
 )
+
+
+# The sub-domains' parts: the registry discovers ``courses.personal_data`` only.
+from courses.cascade import personal_data as _cascade  # noqa: E402, F401
+from courses.validation import personal_data as _validation  # noqa: E402, F401

@@ -16,7 +16,6 @@ import numpy as np
 from scipy import special
 
 from assessments.analytics.ranks import rank_biserial_pratt, wilcoxon_pratt
-
 from assessments.analytics.suppression import MIN_CELL
 
 #: Default share of a subscale's items that must be answered for a score.

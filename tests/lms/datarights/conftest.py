@@ -1,6 +1,10 @@
+import uuid
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import timezone
 
 
 @pytest.fixture
@@ -68,3 +72,65 @@ def holder(cohort_setup, course, instrument, django_capture_on_commit_callbacks)
         "instrument": instrument,
         "coordinator": person(Role.COORDINATOR, site_=cohort.cem.site),
     }
+
+
+@pytest.fixture
+def about_her(demo) -> dict:
+    """Her part in the demo's validation round and in the cascade, with her name and phone
+    typed where people type them, and an evidence photo of one of her replica sessions."""
+    from courses.models import (
+        ReplicaAttendee,
+        ReplicaSession,
+        ValidationAnswer,
+        ValidationFeedback,
+        ValidationParticipant,
+        ValidationRound,
+        ValidationWorkshop,
+    )
+    from lms.research_codes import research_code_of
+
+    activist = demo["activist"]
+    profile = activist.profile
+    phone = profile.phone
+    round_ = ValidationRound.objects.get()
+    ValidationParticipant.objects.get_or_create(
+        round=round_,
+        person=activist,
+        defaults={"site_id": profile.site_id, "cem_id": profile.cem_id, "source": "profile"},
+    )
+    feedback, _created = ValidationFeedback.objects.get_or_create(
+        round=round_,
+        research_code=research_code_of(profile),
+        defaults={
+            "site_id": profile.site_id,
+            "sex": profile.sex,
+            "generation": profile.generation,
+            "source": "online",
+            "submission_key": uuid.uuid4(),
+            "submitted_at": timezone.now(),
+        },
+    )
+    ValidationFeedback.objects.filter(pk=feedback.pk).update(
+        missing=f"Que me llamen, soy {activist.get_full_name()}: {phone}"
+    )
+    ValidationAnswer.objects.update_or_create(
+        feedback=feedback,
+        item=round_.items.order_by("position").first(),
+        defaults={"clear": 4, "comment": f"Lo digo yo, {activist.first_name}."},
+    )
+    ValidationWorkshop.objects.filter(round=round_, site_id=profile.site_id).update(
+        notes=f"{activist.get_full_name()} habló por su grupo."
+    )
+    replica = ReplicaSession.objects.filter(group__activist=activist).order_by("pk").first()
+    replica.photo.save("foto.png", ContentFile(_PNG), save=True)
+    ReplicaSession.objects.filter(pk=replica.pk).update(notes=f"Llamar al {phone}.")
+    elsewhere = ReplicaSession.objects.exclude(group__activist=activist).first()
+    ReplicaAttendee.objects.create(replica=elsewhere, full_name=activist.get_full_name())
+    return {"photo": replica.photo.name, "feedback": feedback.pk, "replica": replica.pk}
+
+
+# The smallest PNG there is: one transparent pixel.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)

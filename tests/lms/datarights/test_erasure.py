@@ -20,7 +20,16 @@ from django.utils.text import slugify
 
 from assessments.models import Response
 from certificates.models import Certificate
-from courses.models import AttendanceRecord, Cohort, Enrollment, SessionDelivery
+from courses.models import (
+    AttendanceRecord,
+    Cohort,
+    CommunityGroup,
+    Enrollment,
+    ReplicaSession,
+    SessionDelivery,
+    ValidationFeedback,
+    ValidationRound,
+)
 from lms.audit import audit_record, model_snapshot
 from lms.datarights.requests import (
     data_rights_cancellation_carry_out,
@@ -149,13 +158,23 @@ def _exports(client, demo, cohorts) -> dict[str, bytes]:
         out[f"roster-{cohort.pk}.html"] = _get(
             client, coordinator, reverse("courses:cohort_detail", args=[cohort.pk])
         )
+    round_ = ValidationRound.objects.get()
+    for kind in ("informe.pdf", "resumen.csv", "opiniones.csv"):
+        out[f"validation-{kind}"] = _get(
+            client, coordinator, reverse("validation:export", args=[round_.pk, kind])
+        )
+    out["validation-results.html"] = _get(
+        client, coordinator, reverse("validation:results", args=[round_.pk])
+    )
+    out["replicas.zip"] = _get(client, coordinator, reverse("cascade:export"))
+    out["replicas-to-verify.html"] = _get(client, trainer, reverse("cascade:verify_list"))
     out["offline-bundle.json"] = _get(client, trainer, reverse("courses:offline_bundle"))
     out["audit-log.html"] = _get(client, coordinator, reverse("audit_log"))
     return out
 
 
 @pytest.fixture
-def erased(client, demo, run_on_commit):
+def erased(client, demo, about_her, run_on_commit):
     """Her data as the platform held it, then her erasure through a cancellation request."""
     activist, coordinator = demo["activist"], demo["coordinator"]
     profile = activist.profile
@@ -169,6 +188,7 @@ def erased(client, demo, run_on_commit):
     SessionDelivery.objects.filter(pk=delivery.pk).update(
         notes=f"{activist.get_full_name()} trajo refrigerio; llamar al {phone}."
     )
+    cascade = about_her
     before = model_snapshot(profile)
     profile.phone = phone  # an admin edit of her profile, audit-logged with her phone
     audit_record(
@@ -210,10 +230,11 @@ def erased(client, demo, run_on_commit):
     research_code = research_code_of(activist.profile)
     if not Response.objects.filter(research_code=research_code).exists():
         # The demo leaves a few activists without answers at random; she must have some.
-        instrument = enrollments[0].cohort.course.pre_instrument
+        asked = next(e for e in enrollments if e.cohort.course.pre_instrument_id)
+        instrument = asked.cohort.course.pre_instrument
         submit_response(
             instrument=instrument,
-            cohort=enrollments[0].cohort,
+            cohort=asked.cohort,
             code=research_code,
             wave="pre",
             answers=dict.fromkeys(instrument.items.values_list("code", flat=True), 2),
@@ -228,6 +249,7 @@ def erased(client, demo, run_on_commit):
         "entries_before": entries_about_her,
         "activist_pk": activist.pk,
         "research_code": research_code,
+        "cascade": cascade,
     }
 
 
@@ -323,4 +345,19 @@ def test_her_certificate_still_verifies_as_valid_with_the_name_withheld(client, 
 
 
 def test_cohorts_are_untouched_by_her_erasure(erased):
-    assert Cohort.objects.filter(pk__in=[c.pk for c in erased["cohorts"]]).count() == 2
+    cohorts = erased["cohorts"]
+    assert Cohort.objects.filter(pk__in=[c.pk for c in cohorts]).count() == len(cohorts) >= 2
+
+
+def test_her_replica_sessions_still_count_and_her_feedback_is_tied_to_nobody(erased):
+    about = erased["cascade"]
+    replica = ReplicaSession.objects.get(pk=about["replica"])
+    assert not replica.photo and replica.participants > 0  # the reach still counts it
+    assert not (Path(settings.MEDIA_ROOT) / about["photo"]).exists()
+    assert CommunityGroup.objects.filter(activist_id=erased["activist_pk"]).exists()
+    feedback = ValidationFeedback.objects.get(pk=about["feedback"])
+    assert feedback.answers.exists()  # her ratings stay in the round's results
+    assert not ResearchIdentity.objects.filter(research_code=feedback.research_code).exists()
+    summary = AuditLogEntry.objects.get(after__has_key="erased").after["erased"]
+    assert summary["courses.cascade_replicas"]["replica_photos"] == 1
+    assert summary["courses.cascade_replicas"]["named_attendees"] >= 1

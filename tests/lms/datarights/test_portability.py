@@ -128,3 +128,28 @@ def test_my_data_takes_as_many_queries_with_many_requests_as_with_one(client, ho
     for value in ("987 000 111", "987 000 222", "987 000 333"):
         file(kind="rectification", field="phone", requested_value=value)
     assert _queries(client) == one
+
+
+def test_her_validation_feedback_community_groups_and_replica_sessions_are_in_her_download(
+    client, demo, about_her, run_on_commit
+):
+    activist = demo["activist"]
+    export = prepare(client, activist, run_on_commit)
+    document = json.loads(b"".join(download(client, export, "json").streaming_content))
+    sections = {s["key"]: s["records"] for s in document["sections"]}
+    [participation] = sections["courses.validation_participation"]
+    assert participation["round"].startswith("Validación del esquema")
+    [feedback] = sections["courses.validation_feedback"]
+    assert feedback["missing"].startswith("Que me llamen")
+    assert any(
+        a["comment"].startswith("Lo digo yo") and a["clear"] == 4 for a in feedback["answers"]
+    )
+    [group] = sections["courses.cascade_groups"]
+    assert group["name"] == "Hombres de Nueva Esperanza"
+    replicas = sections["courses.cascade_replicas"]
+    assert len(replicas) == 3  # one verified, one waiting, one returned
+    assert [r["photo"] for r in replicas].count(True) == 1
+    assert all(r["participants"] > 0 for r in replicas)
+    text, _reader = pdf_text(b"".join(download(client, export, "pdf").streaming_content))
+    for heading in ("Validación del currículo", "Tus grupos comunitarios", "Sesiones de réplica"):
+        assert heading in text, heading
