@@ -13,7 +13,8 @@ times, through the Django test client signed in as a national coordinator,
 * the analytics page end to end (the responses query, pairing, exit windows, statistics and
   the rendered template) grouped by site and by cohort, and the page a second time;
 * each export: responses as CSV, SPSS and Stata, and the data dictionary;
-* the coordinator's dashboard, first (the pre/post headline computed) and again (cached),
+* the coordinator's dashboard, first (the pre/post headline of the 20,000 pairs computed: the
+  demo course asks the bench instrument while the benchmark runs) and again (cached),
 
 and prints each time with the peak Python memory it allocated (tracemalloc) and the process's
 maximum resident size. Targets on the 2-core development machine, PostgreSQL, 20,000 pairs:
@@ -91,7 +92,7 @@ def load(pairs: int, seed: int = 11) -> Instrument:
     rng = random.Random(seed)
     instrument = bench_instrument()
     key = ScoringKey.for_instrument(instrument)
-    course = CoursePage.objects.first()
+    course = bench_course()
     sessions = list(course.sessions())
     sites = list(Site.objects.order_by("pk"))
     now = timezone.now()
@@ -173,6 +174,22 @@ def responses_changed_now() -> None:
         responses_changed()
 
 
+def bench_course() -> CoursePage:
+    """The demo course the cohorts follow (the one with questionnaires)."""
+    return CoursePage.objects.filter(pre_instrument__isnull=False).order_by("pk").first()
+
+
+def ask_bench_instrument(course: CoursePage, instrument: Instrument | None) -> tuple:
+    """Let the course ask `instrument` before and after (the coordinator's headline covers the
+    instruments of the courses in scope); returns what it asked before, to put back."""
+    before = (course.pre_instrument_id, course.post_instrument_id)
+    if instrument is not None:
+        CoursePage.objects.filter(pk=course.pk).update(
+            pre_instrument=instrument, post_instrument=instrument
+        )
+    return before
+
+
 def unload() -> None:
     with transaction.atomic():
         cohorts = Cohort.objects.filter(name__startswith=PREFIX)
@@ -226,6 +243,8 @@ def main() -> None:
     unload()
     started = time.perf_counter()
     instrument = load(args.pairs)
+    course = bench_course()
+    asked_before = ask_bench_instrument(course, instrument)
     rows = Response.objects.filter(instrument=instrument).count()
     print(
         f"database: {vendor}; loaded {args.pairs} participants, {rows} responses "
@@ -257,6 +276,9 @@ def main() -> None:
         )
         measure("coordinator dashboard, headline cached", lambda: get(client, "/panel/"))
     finally:
+        CoursePage.objects.filter(pk=course.pk).update(
+            pre_instrument_id=asked_before[0], post_instrument_id=asked_before[1]
+        )
         if not args.keep:
             unload()
     resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
