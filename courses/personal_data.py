@@ -102,13 +102,8 @@ def _attendance_erase(erasure: Erasure) -> dict[str, int]:
     notes = AttendanceRecord.objects.filter(enrollment__activist=subject.user).exclude(note="")
     # update(): the marks' recorded_at must keep saying when the mark was taken.
     erased_notes = notes.update(note="")
-    scrubbed = 0
     deliveries = SessionDelivery.objects.filter(cohort__enrollments__activist=subject.user)
-    for delivery in deliveries.exclude(notes="").distinct():
-        cleaned = subject.scrub(delivery.notes)
-        if cleaned != delivery.notes:
-            SessionDelivery.objects.filter(pk=delivery.pk).update(notes=cleaned)
-            scrubbed += 1
+    scrubbed = subject.scrub_rows(deliveries.exclude(notes="").distinct(), ("notes",))
     return {"attendance_notes": erased_notes, "session_notes": scrubbed}
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.cascade.models import CommunityGroup, ReplicaAttendee, ReplicaSession
 from lms.datarights.registry import Erasure, PersonalData, register
-from lms.datarights.subject import ERASED, Subject
+from lms.datarights.subject import Subject
 
 
 def _her_groups(subject: Subject):
@@ -130,27 +130,16 @@ def _replicas_erase(erasure: Erasure) -> dict[str, int]:
     """Sessions and counts stay; photos go, files included; her identifiers leave the texts
     and every named attendance list (hers or anybody's)."""
     subject = erasure.subject
-    photos = texts = 0
-    for replica in _her_replicas(subject):
-        if replica.photo:
-            replica.photo.delete(save=False)  # the file, from the media storage
-            ReplicaSession.objects.filter(pk=replica.pk).update(photo="")
-            photos += 1
-        values = {
-            name: subject.scrub(getattr(replica, name))
-            for name in ("place", "notes", "return_reason")
-        }
-        if any(values[name] != getattr(replica, name) for name in values):
-            ReplicaSession.objects.filter(pk=replica.pk).update(**values)
-            texts += 1
-    named = 0
+    photos = 0
+    for replica in _her_replicas(subject).exclude(photo=""):
+        replica.photo.delete(save=False)  # the file, from the media storage
+        ReplicaSession.objects.filter(pk=replica.pk).update(photo="")
+        photos += 1
+    texts = subject.scrub_rows(_her_replicas(subject), ("place", "notes", "return_reason"))
     candidates = Q(pk__in=[])
     for value in subject.identifiers():
         candidates |= Q(full_name__icontains=value)
-    for attendee in ReplicaAttendee.objects.filter(candidates):
-        if subject.mentions(attendee.full_name):
-            ReplicaAttendee.objects.filter(pk=attendee.pk).update(full_name=ERASED)
-            named += 1
+    named = subject.scrub_rows(ReplicaAttendee.objects.filter(candidates), ("full_name",))
     return {"replica_photos": photos, "replica_texts": texts, "named_attendees": named}
 
 

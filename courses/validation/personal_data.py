@@ -66,33 +66,20 @@ def _participation_objects(subject: Subject):
     ]
 
 
-def _scrub(subject: Subject, queryset, fields: tuple[str, ...]) -> int:
-    """Her identifiers out of the given text fields; how many rows changed."""
-    changed = 0
-    for row in queryset:
-        values = {name: subject.scrub(getattr(row, name)) for name in fields}
-        if any(values[name] != getattr(row, name) for name in fields):
-            type(row).objects.filter(pk=row.pk).update(**values)
-            changed += 1
-    return changed
-
-
 def _participation_erase(erasure: Erasure) -> dict[str, int]:
     """Participation stays (the round's counts of who took part), under her pseudonym; the
     free text of her rounds loses every identifier of hers."""
     subject = erasure.subject
     rounds = set(_participations(subject).values_list("round_id", flat=True))
     return {
-        "workshop_notes": _scrub(
-            subject, ValidationWorkshop.objects.filter(round_id__in=rounds), ("notes", "place")
+        "workshop_notes": subject.scrub_rows(
+            ValidationWorkshop.objects.filter(round_id__in=rounds), ("notes", "place")
         )
-        + _scrub(
-            subject,
+        + subject.scrub_rows(
             WorkshopAssessment.objects.filter(workshop__round_id__in=rounds),
             ("notes", "quotes"),
         ),
-        "findings": _scrub(
-            subject,
+        "findings": subject.scrub_rows(
             ValidationFinding.objects.filter(round_id__in=rounds),
             ("title", "evidence", "decision_reason"),
         ),
@@ -162,8 +149,8 @@ def _feedback_erase(erasure: Erasure) -> dict[str, int]:
     feedback = _her_feedback(subject)
     return {
         "validation_feedback_dissociated": feedback.count(),
-        "validation_texts": _scrub(subject, feedback, ("missing",))
-        + _scrub(subject, ValidationAnswer.objects.filter(feedback__in=feedback), ("comment",)),
+        "validation_texts": subject.scrub_rows(feedback, ("missing",))
+        + subject.scrub_rows(ValidationAnswer.objects.filter(feedback__in=feedback), ("comment",)),
     }
 
 
