@@ -334,3 +334,7 @@ register_retention(
         apply=_audit_retention,
     )
 )
+
+
+# Signing in keeps its own part beside its code: the registry discovers ``lms.personal_data``.
+from lms.accounts import personal_data as _accounts  # noqa: E402, F401

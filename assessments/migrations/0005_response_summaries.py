@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assessments', '0004_research_withdrawal'),
         ('courses', '0006_sheet_receipt'),
-        ('lms', '0009_data_rights'),
+        ('lms', '0010_data_rights'),
     ]
 
     operations = [

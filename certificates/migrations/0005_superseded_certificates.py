@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0003_portable_credentials'),
+        ('certificates', '0004_pdf_status'),
         ('courses', '0006_sheet_receipt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

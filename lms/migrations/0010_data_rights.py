@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0008_research_identity'),
+        ('lms', '0009_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
