@@ -230,6 +230,16 @@ ROUTES: dict[str, Expected] = {
     "assessments:analytics": answers({200: STAFF, REST: 403}, {REST: 405}),
     "assessments:export_responses": answers({400: STAFF, REST: 403}, {REST: 405}),
     "assessments:export_dictionary": answers({400: STAFF, REST: 403}, {REST: 405}),
+    "assessments:export_responses_labelled": answers({400: STAFF, REST: 403}, {REST: 405}),
+    "datarights:my_data": answers({REST: 200}, {REST: 405}),
+    "datarights:download_prepare": answers({REST: 405}, {REST: 302}, acts=("POST",)),
+    "datarights:download": answers({REST: 404}, {REST: 405}),
+    "datarights:request_new": answers({REST: 200}, {REST: 200}),
+    "datarights:request": answers({REST: 404}, {REST: 405}),
+    # Every coordinator answers the requests of her own site (a national one: all).
+    "datarights:queue": answers({200: STAFF, REST: 403}, {REST: 405}),
+    "datarights:file_on_behalf": answers({200: STAFF, REST: 403}, {200: STAFF, REST: 403}),
+    "datarights:handle": answers({404: STAFF, REST: 403}, {404: STAFF, REST: 403}),
     "certificates:mine": answers({REST: 200}, {REST: 405}),
     "certificates:download": answers(
         {404: {OTHER_ACTIVIST, OTHER_COORDINATOR, OTHER_TRAINER}, REST: 200},

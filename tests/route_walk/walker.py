@@ -154,6 +154,12 @@ def build_world() -> World:
     positional = {
         "wagtail_serve": [""],
         "wagtaildocs_serve": [document.pk, "guia.txt"],
+        # Data rights: a download link and a request number nobody has.
+        "datarights:download": ["00000000-0000-4000-8000-000000000000", "pdf"],
+        "datarights:request_new": ["rectificacion"],
+        "datarights:request": ["ARCO-2026-99999"],
+        "datarights:handle": ["ARCO-2026-99999"],
+        "assessments:export_responses_labelled": ["sav"],
     }
     codes = list(ResearchIdentity.objects.values_list("research_code", flat=True))
     names = [

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 import pytest
@@ -78,6 +79,8 @@ def holder(cohort_setup, course, instrument, django_capture_on_commit_callbacks)
 def about_her(demo) -> dict:
     """Her part in the demo's validation round and in the cascade, with her name and phone
     typed where people type them, and an evidence photo of one of her replica sessions."""
+    from axes.models import AccessAttempt
+
     from courses.models import (
         ReplicaAttendee,
         ReplicaSession,
@@ -87,6 +90,7 @@ def about_her(demo) -> dict:
         ValidationRound,
         ValidationWorkshop,
     )
+    from lms.models import AccountCode
     from lms.research_codes import research_code_of
 
     activist = demo["activist"]
@@ -126,7 +130,31 @@ def about_her(demo) -> dict:
     ReplicaSession.objects.filter(pk=replica.pk).update(notes=f"Llamar al {phone}.")
     elsewhere = ReplicaSession.objects.exclude(group__activist=activist).first()
     ReplicaAttendee.objects.create(replica=elsewhere, full_name=activist.get_full_name())
-    return {"photo": replica.photo.name, "feedback": feedback.pk, "replica": replica.pk}
+    # Signing in: a code she was sent, and the throttle's record of her mistyped password.
+    AccountCode.objects.create(
+        user=activist,
+        purpose="reset",
+        channel="email",
+        nonce="n" * 32,
+        code_hash="h" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    AccessAttempt.objects.create(
+        username=activist.username,
+        ip_address="203.0.113.7",
+        user_agent="Teléfono",
+        get_data="",
+        post_data="",
+        http_accept="*/*",
+        path_info="/cuenta/ingresar/",
+        failures_since_start=2,
+    )
+    return {
+        "photo": replica.photo.name,
+        "feedback": feedback.pk,
+        "replica": replica.pk,
+        "username": activist.username,
+    }
 
 
 # The smallest PNG there is: one transparent pixel.

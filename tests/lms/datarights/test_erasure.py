@@ -361,3 +361,15 @@ def test_her_replica_sessions_still_count_and_her_feedback_is_tied_to_nobody(era
     summary = AuditLogEntry.objects.get(after__has_key="erased").after["erased"]
     assert summary["courses.cascade_replicas"]["replica_photos"] == 1
     assert summary["courses.cascade_replicas"]["named_attendees"] >= 1
+
+
+def test_no_sign_in_record_keeps_her_user_name_and_no_code_opens_her_account(erased):
+    from axes.models import AccessAttempt
+
+    from lms.models import AccountCode
+
+    assert not AccessAttempt.objects.filter(username=erased["cascade"]["username"]).exists()
+    assert not AccountCode.objects.filter(user_id=erased["activist_pk"]).exists()
+    summary = AuditLogEntry.objects.get(after__has_key="erased").after["erased"]
+    assert summary["lms.sign_in_throttle"]["accessattempt"] == 1
+    assert summary["lms.account_codes"]["account_codes"] == 1

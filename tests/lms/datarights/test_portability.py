@@ -150,6 +150,10 @@ def test_her_validation_feedback_community_groups_and_replica_sessions_are_in_he
     assert len(replicas) == 3  # one verified, one waiting, one returned
     assert [r["photo"] for r in replicas].count(True) == 1
     assert all(r["participants"] > 0 for r in replicas)
+    [code] = sections["lms.account_codes"]
+    assert code["used_at"] is None and code["expires_at"]
+    [attempt] = sections["lms.sign_in_throttle"]
+    assert (attempt["address"], attempt["failures"]) == ("203.0.113.7", 2)
     text, _reader = pdf_text(b"".join(download(client, export, "pdf").streaming_content))
     for heading in ("Validación del currículo", "Tus grupos comunitarios", "Sesiones de réplica"):
         assert heading in text, heading
