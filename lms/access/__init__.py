@@ -22,206 +22,50 @@ than their readers (:func:`in_figures`): accreditors read validation feedback as
 cascade's reach as totals, never one row at a time. :func:`sites_to_manage` says where a user
 may create an object of a kind.
 
-Models are named by label, never imported: every app imports this module, and it imports none
-of theirs.
+The table of kinds is in :mod:`lms.access.kinds`, the role checks in :mod:`lms.access.roles`;
+both are read through this module (``access.KINDS``, ``access.role_required``). Models are named
+by label, never imported: every app imports this package, and it imports none of theirs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Flag, auto
-from functools import wraps
 
 from django.apps import apps
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from lms.access.kinds import (  # noqa: F401 (the table and its audiences, read as access.X)
+    ACCREDITORS,
+    COORDINATORS,
+    KINDS,
+    NOBODY,
+    OWNER,
+    SITE_TRAINERS,
+    TEAM,
+    TRAINERS,
+    Audience,
+    Kind,
+)
+from lms.access.roles import (  # noqa: F401 (the role checks, read as access.X)
+    ALSO_RUN_SESSIONS,
+    COORDINATES,
+    FOLLOWS_COURSES,
+    READS_EVIDENCE,
+    READS_REACH,
+    READS_ROSTERS,
+    RUNS_SESSIONS,
+    User,
+    _authenticated,
+    has_any_role,
+    require_role,
+    role_required,
+    sees_facilitator_notes,
+)
 from lms.models import ParticipantProfile, Site
 from lms.roles import Role, user_roles
-
-User = AbstractBaseUser | AnonymousUser | None
-
-# --- Audiences: who a kind of object is for ----------------------------------------------------
-
-
-class Audience(Flag):
-    """Who reads or manages a kind of object; combine with ``|``. Superusers are in every
-    audience but NOBODY: nobody changes the audit log or someone's answers."""
-
-    NOBODY = 0
-    OWNER = auto()  # the person the record belongs to, whatever her roles
-    TRAINERS = auto()  # trainers among the object's own trainers
-    SITE_TRAINERS = auto()  # trainers whose own site is the object's site
-    COORDINATORS = auto()  # of the object's site; national coordinators of every site
-    ACCREDITORS = auto()  # every site, reading only
-
-
-OWNER, TRAINERS, SITE_TRAINERS = Audience.OWNER, Audience.TRAINERS, Audience.SITE_TRAINERS
-COORDINATORS, ACCREDITORS, NOBODY = Audience.COORDINATORS, Audience.ACCREDITORS, Audience.NOBODY
-TEAM = COORDINATORS | SITE_TRAINERS  # a site's team: its coordinators and trainers
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one kind of object relates to sites and people, and who reads or manages it.
-
-    ``site`` is the lookup from the model to :class:`lms.models.Site` ("pk" for sites),
-    ``owner`` to the user the record belongs to, ``trainers`` to the users who train it;
-    ``figures`` reads them only as figures (dashboards, de-identified exports), never one by one."""
-
-    site: str
-    read: Audience
-    manage: Audience = NOBODY
-    owner: str | None = None
-    trainers: str | None = None
-    figures: Audience = NOBODY
-
-
-KINDS: dict[str, Kind] = {
-    "lms.Site": Kind(
-        site="pk", read=COORDINATORS, manage=COORDINATORS, figures=COORDINATORS | ACCREDITORS
-    ),
-    "lms.CEM": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
-    "lms.ParticipantProfile": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
-    "auth.User": Kind(site="profile__site", read=COORDINATORS, manage=COORDINATORS),
-    "lms.AuditLogEntry": Kind(site="site", read=COORDINATORS | ACCREDITORS),
-    "courses.Cohort": Kind(
-        site="cem__site",
-        trainers="trainers",
-        read=COORDINATORS | ACCREDITORS | TRAINERS,
-        manage=COORDINATORS | TRAINERS,
-    ),
-    "courses.Enrollment": Kind(
-        site="cohort__cem__site",
-        owner="activist",
-        trainers="cohort__trainers",
-        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
-        manage=COORDINATORS,
-    ),
-    # An activist reads the sessions of her cohorts; their trainers run them.
-    "courses.SessionDelivery": Kind(
-        site="cohort__cem__site",
-        owner="cohort__enrollments__activist",
-        trainers="cohort__trainers",
-        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
-        manage=COORDINATORS | TRAINERS,
-    ),
-    "certificates.Certificate": Kind(
-        site="enrollment__cohort__cem__site",
-        owner="enrollment__activist",
-        trainers="enrollment__cohort__trainers",
-        read=OWNER | COORDINATORS | ACCREDITORS | TRAINERS,
-        manage=COORDINATORS,
-        figures=COORDINATORS | ACCREDITORS,
-    ),
-    # The cascade: an activist's groups and replica sessions; the site's staff verify them.
-    "courses.District": Kind(site="site", read=COORDINATORS, manage=COORDINATORS),
-    "courses.CommunityGroup": Kind(
-        site="cem__site",
-        owner="activist",
-        read=OWNER | SITE_TRAINERS | COORDINATORS,
-        manage=OWNER,
-        figures=COORDINATORS | ACCREDITORS,
-    ),
-    "courses.ReplicaSession": Kind(
-        site="group__cem__site",
-        owner="group__activist",
-        read=OWNER | SITE_TRAINERS | COORDINATORS,
-        manage=SITE_TRAINERS | COORDINATORS,
-        figures=COORDINATORS | ACCREDITORS,
-    ),
-    # Questionnaire answers are read only as aggregates (the analytics), and never by
-    # accreditors; each activist reaches her own through her enrollment.
-    "assessments.Response": Kind(site="site", read=COORDINATORS),
-    # Curriculum validation: a round spans sites; their trainers run workshops and paper forms.
-    "courses.ValidationRound": Kind(site="sites", read=TEAM | ACCREDITORS, manage=COORDINATORS),
-    "courses.ValidationParticipant": Kind(
-        site="site", owner="person", read=OWNER | TEAM, manage=TEAM
-    ),
-    "courses.ValidationFeedback": Kind(
-        site="site", read=COORDINATORS, figures=COORDINATORS | ACCREDITORS
-    ),
-    "courses.ValidationWorkshop": Kind(
-        site="site", read=TEAM, manage=TEAM, figures=TEAM | ACCREDITORS
-    ),
-    "courses.ValidationFinding": Kind(
-        site="round__sites", read=COORDINATORS | ACCREDITORS, manage=COORDINATORS
-    ),
-    # A person's data-rights requests: hers to read, her site's coordinators' to handle.
-    "lms.DataRightsRequest": Kind(
-        site="site", owner="person", read=OWNER | COORDINATORS, manage=COORDINATORS
-    ),
-    # The download of everything held about her is for her alone (see :func:`owned`).
-    "lms.PersonalDataExport": Kind(site="person__profile__site", owner="person", read=OWNER),
-}
-
-# --- Role checks -------------------------------------------------------------------------------
-
-#: Take attendance, run the schedule of a cohort.
-RUNS_SESSIONS = frozenset({Role.TRAINER, Role.COORDINATOR})
-#: Read a cohort's roster and attendance.
-READS_ROSTERS = RUNS_SESSIONS | {Role.ACCREDITOR}
-#: Follow one's own courses ("Mis cursos").
-FOLLOWS_COURSES = frozenset({Role.ACTIVIST})
-#: Read completion evidence and the audit log.
-READS_EVIDENCE = frozenset({Role.ACCREDITOR, Role.COORDINATOR})
-#: Coordinate: the admin, the pre/post analytics and exports, issuing certificates.
-COORDINATES = frozenset({Role.COORDINATOR})
-#: Read the cascade's reach (figures only; accreditors change nothing).
-READS_REACH = frozenset({Role.COORDINATOR, Role.ACCREDITOR})
-
-
-def _authenticated(user: User) -> bool:
-    return user is not None and user.is_authenticated
-
-
-def has_any_role(user: User, roles: Iterable[str]) -> bool:
-    """Superusers hold every role; anybody else one of `roles`."""
-    if not _authenticated(user):
-        return False
-    return user.is_superuser or bool(user_roles(user) & frozenset(roles))
-
-
-def require_role(user: User, roles: Iterable[str]) -> None:
-    """403 unless the user holds one of `roles` (or is a superuser)."""
-    if not has_any_role(user, roles):
-        raise PermissionDenied
-
-
-def role_required(roles: Iterable[str]) -> Callable:
-    """View decorator: 403 for anybody without one of `roles`. Put it under ``login_required``
-    (anonymous visitors are sent to log in) and the method decorators."""
-    roles = frozenset(roles)
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            require_role(request.user, roles)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-#: Other ways of running the curriculum's sessions, checks added by the apps that know them.
-ALSO_RUN_SESSIONS: list[Callable[[User], bool]] = []
-
-
-def sees_facilitator_notes(user: User) -> bool:
-    """Facilitator and safety notes are for the people who run sessions, never for
-    participants: staff, trainers, coordinators, and the activists who run the curriculum's
-    sessions with community groups."""
-    if not _authenticated(user):
-        return False
-    if user.is_staff or has_any_role(user, RUNS_SESSIONS):
-        return True
-    return any(check(user) for check in ALSO_RUN_SESSIONS)
-
 
 # --- Site scope: the shared core ---------------------------------------------------------------
 
