@@ -120,6 +120,10 @@ class DocumentPdfRenderer(PdfRenderer):
         """Text below the bottom rule, left (the page number goes on the right)."""
         raise NotImplementedError
 
+    def page_label(self, content, page: int) -> str:
+        """The page number's text, bottom right (a record in the reader's language says it so)."""
+        return f"Página {page}"
+
     # Layout -----------------------------------------------------------------------------------
 
     def render_bytes(self, content) -> bytes:
@@ -202,5 +206,5 @@ class DocumentPdfRenderer(PdfRenderer):
         canvas.drawString(left, top + 3, header_left)
         canvas.drawRightString(right, top + 3, header_right)
         canvas.drawString(left, bottom, self.running_footer(content))
-        canvas.drawRightString(right, bottom, f"Página {document.page}")
+        canvas.drawRightString(right, bottom, self.page_label(content, document.page))
         canvas.restoreState()

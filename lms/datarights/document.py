@@ -13,33 +13,15 @@ record as label and value pairs.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    KeepTogether,
-    LongTable,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, Table, TableStyle
 
-from certificates.pdf.base import ACCENT, INK, MUTED, PdfRenderer
+from certificates.pdf.document import CONTENT_WIDTH, GRID, DocumentInfo, DocumentPdfRenderer
 from certificates.pdf.filenames import safe_filename
-from certificates.pdf.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 15 * mm
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12  # the frame keeps 6 pt of padding each side
-GRID = colors.HexColor("#B9A7BA")
-HEADER_BG = colors.HexColor("#F1EAF1")
 #: Sections with at most this many fields are drawn as one table.
 TABLE_FIELDS = 5
 
@@ -96,50 +78,24 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-class PersonalDataPdfRenderer(PdfRenderer):
-    def __init__(self) -> None:
-        super().__init__()
-
-        def style(name, font=FONT_REGULAR, size=8.5, leading=11, color=INK, **extra):
-            return ParagraphStyle(
-                name, fontName=font, fontSize=size, leading=leading, textColor=color, **extra
-            )
-
-        self.styles = {
-            "title": style("title", FONT_BOLD, 18, 22, ACCENT),
-            "subtitle": style("subtitle", size=11, leading=14),
-            "h2": style("h2", FONT_BOLD, 11.5, 14, ACCENT, spaceBefore=10, spaceAfter=4),
-            "body": style("body"),
-            "label": style("label", FONT_BOLD),
-            "cell": style("cell", size=7.5, leading=9.2),
-            "head": style("head", FONT_BOLD, 7.5, 9.2),
-            "note": style("note", FONT_ITALIC, 7.5, 9.5, MUTED),
-        }
+class PersonalDataPdfRenderer(DocumentPdfRenderer):
+    """*Mis datos* as an A4 record of the PDF toolkit, in the language she reads the site in."""
 
     def filename(self, content: PersonalDataContent) -> str:
         return personal_data_filename(content.produced_at.date(), "pdf")
 
-    def render_bytes(self, content: PersonalDataContent) -> bytes:
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + 6 * mm,
-            bottomMargin=MARGIN + 6 * mm,
-            title=content.title,
-            author=content.facts[0][1] if content.facts else "",
-            subject=content.title,
-            creator="CEM Formación",
-            initialFontName=FONT_REGULAR,
-        )
+    def info(self, content: PersonalDataContent) -> DocumentInfo:
+        author = content.facts[0][1] if content.facts else ""
+        return DocumentInfo(title=content.title, author=author, subject=content.title)
 
-        def decorate(canvas, document) -> None:
-            self._page_frame(canvas, document, content)
+    def running_header(self, content: PersonalDataContent) -> tuple[str, str]:
+        return content.title, f"{content.produced_at:%Y-%m-%d %H:%M}"
 
-        doc.build(self.story(content), onFirstPage=decorate, onLaterPages=decorate)
-        return buffer.getvalue()
+    def running_footer(self, content: PersonalDataContent) -> str:
+        return ""
+
+    def page_label(self, content: PersonalDataContent, page: int) -> str:
+        return content.page % {"n": page}
 
     def story(self, content: PersonalDataContent) -> list:
         s = self.styles
@@ -190,41 +146,9 @@ class PersonalDataPdfRenderer(PdfRenderer):
         return table
 
     def _grid(self, section: Section, content: PersonalDataContent) -> LongTable:
-        s = self.styles
-        header = [Paragraph(_text(label), s["head"]) for _key, label in section.fields]
+        header = [_text(label) for _key, label in section.fields]
         rows = [
-            [
-                Paragraph(_text(display_value(r.get(key), content)), s["cell"])
-                for key, _ in section.fields
-            ]
+            [_text(display_value(r.get(key), content)) for key, _ in section.fields]
             for r in section.records
         ]
-        width = CONTENT_WIDTH / len(section.fields)
-        table = LongTable([header, *rows], colWidths=[width] * len(section.fields), repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                    ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        return table
-
-    def _page_frame(self, canvas, document, content: PersonalDataContent) -> None:
-        left, right = MARGIN + 6, PAGE_WIDTH - MARGIN - 6
-        top, bottom = PAGE_HEIGHT - MARGIN, MARGIN
-        canvas.saveState()
-        canvas.setStrokeColor(ACCENT)
-        canvas.setLineWidth(0.8)
-        canvas.line(left, top, right, top)
-        canvas.line(left, bottom + 10, right, bottom + 10)
-        canvas.setFillColor(MUTED)
-        canvas.setFont(FONT_REGULAR, 7.5)
-        canvas.drawString(left, top + 3, content.title)
-        canvas.drawRightString(right, top + 3, f"{content.produced_at:%Y-%m-%d %H:%M}")
-        canvas.drawRightString(right, bottom, content.page % {"n": document.page})
-        canvas.restoreState()
+        return self.grid(header, rows, (1,) * len(section.fields))
