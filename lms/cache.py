@@ -5,6 +5,9 @@ are rendered again, counters start again), so when Redis is stopped or unreachab
 keeps working: a read misses, a write is dropped, a counter starts from one, and the failure is
 logged. After a failure Redis is left alone for ``PAUSE_SECONDS``, so that a request does not
 pay a connection attempt for every cache call while it is down.
+
+``get_or_set`` is Django's own, built on :meth:`get` and :meth:`add`: it computes the value
+only when the key is missing, and with Redis down it computes it and hands it back.
 """
 
 from __future__ import annotations
@@ -77,17 +80,6 @@ class ResilientRedisCache(RedisCache):
             "set_many",
             lambda: super(ResilientRedisCache, self).set_many(data, version=version, **kwargs),
             list(data),
-        )
-
-    def get_or_set(self, key, default, timeout=_MISSING, version=None):
-        kwargs = {} if timeout is _MISSING else {"timeout": timeout}
-        value = default() if callable(default) else default
-        return self._try(
-            "get_or_set",
-            lambda: super(ResilientRedisCache, self).get_or_set(
-                key, value, version=version, **kwargs
-            ),
-            value,
         )
 
     def incr(self, key, delta=1, version=None):

@@ -9,6 +9,7 @@ from django.test import override_settings
 from lms import cache as resilient
 from lms.roles import Role
 from tests.factories import person
+from tests.servers import redis_server
 
 
 def closed_port() -> int:
@@ -49,3 +50,21 @@ def test_signed_in_pages_open_while_redis_is_stopped(client, redis_stopped, db):
     client.force_login(person(Role.ACTIVIST))
     assert client.get("/panel/").status_code == 200
     assert client.post("/cuenta/olvide/", {"identifier": "nadie"}).status_code == 302
+
+
+def test_a_cached_value_is_not_computed_again(db):
+    """The coordinator's headline figures are computed once, then read from Redis."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return 42
+
+    with redis_server() as location:
+        running = {"default": {"BACKEND": "lms.cache.ResilientRedisCache", "LOCATION": location}}
+        resilient.ResilientRedisCache._down_until = 0.0
+        with override_settings(CACHES=running):
+            cache = caches["default"]
+            assert cache.get_or_set("figure", compute, 60) == 42
+            assert cache.get_or_set("figure", compute, 60) == 42
+    assert len(calls) == 1
