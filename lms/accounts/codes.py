@@ -197,11 +197,6 @@ def people_for_reset(identifier: str) -> QuerySet:
     ).exclude(email="")
 
 
-def site_of(user: AbstractBaseUser) -> int | None:
-    profile = getattr(user, "profile", None)
-    return profile.site_id if profile is not None else None
-
-
 @dataclass(frozen=True)
 class AccountState:
     """What a coordinator needs to know to give someone a code."""

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lms.accounts.codes import site_of
+from lms import access
 from lms.accounts.throttle import RefusalKind, refusal_of
 from lms.audit import audit_record
 from lms.client_address import client_address, client_hash
@@ -54,7 +54,7 @@ def _signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
         actor=user,
         action=AuditLogEntry.Action.SIGN_IN,
         instance=user,
-        site=site_of(user),
+        site=access.home_site_id(user),
         after=_facts(request) | {"shared_device": bool(getattr(request, "shared_device", False))},
     )
 
@@ -70,7 +70,7 @@ def _failed(sender, credentials: dict, request: HttpRequest | None = None, **kwa
         actor=None,
         action=AuditLogEntry.Action.SIGN_IN_FAILED,
         instance=user,
-        site=site_of(user),
+        site=access.home_site_id(user),
         after=_facts(request) | {"with": "code" if "secret_code" in credentials else "password"},
     )
 
@@ -98,6 +98,6 @@ def _paused(sender, request: HttpRequest, username: str | None = None, **kwargs)
         actor=None,
         action=AuditLogEntry.Action.LOCKED,
         instance=user,
-        site=site_of(user),
+        site=access.home_site_id(user),
         after=_facts(request) | {"kind": refusal.kind, "until": refusal.until.isoformat()},
     )

@@ -20,7 +20,6 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from lms import access
-from lms.accounts.codes import site_of
 from lms.audit import audit_record
 from lms.models import AuditLogEntry
 
@@ -78,7 +77,7 @@ def sign_in_unlock(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> int:
         actor=actor,
         action=AuditLogEntry.Action.UNLOCKED,
         instance=user,
-        site=site_of(user),
+        site=access.home_site_id(user),
         after={"attempts_removed": removed},
     )
     return removed

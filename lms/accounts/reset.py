@@ -14,7 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lms.accounts.codes import account_code_issue, people_for_reset, site_of
+from lms import access
+from lms.accounts.codes import account_code_issue, people_for_reset
 from lms.accounts.tasks import send_account_link
 from lms.client_address import client_address
 from lms.models import AccountCode
@@ -48,6 +49,6 @@ def reset_request(request: HttpRequest, *, identifier: str) -> int | None:
 @transaction.atomic
 def _issue_link(user) -> None:
     issued = account_code_issue(
-        user=user, channel=AccountCode.Channel.EMAIL, actor=None, site_id=site_of(user)
+        user=user, channel=AccountCode.Channel.EMAIL, actor=None, site_id=access.home_site_id(user)
     )
     send_account_link.enqueue_after_commit(issued.account_code.pk)

@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
-from lms.accounts.codes import account_code_redeem, site_of, usable_code
+from lms import access
+from lms.accounts.codes import account_code_redeem, usable_code
 from lms.accounts.forms import ActivationForm, ForgottenPasswordForm, LinkPasswordForm, SignInForm
 from lms.accounts.reset import reset_request
 from lms.accounts.throttle import RefusalKind, refusal_of
@@ -92,7 +93,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                     user=user,
                     code=data["secret_code"],
                     password=data["new_password1"],
-                    site_id=site_of(user),
+                    site_id=access.home_site_id(user),
                 ):
                     _sign_in(request, user)
                     messages.success(request, _("Your password is set. Welcome!"))
@@ -127,7 +128,7 @@ def link_password(request: HttpRequest) -> HttpResponse:
         checked = authenticate(request, username=user.get_username(), secret_code=token)
         password = form.cleaned_data["new_password1"]
         if checked is not None and account_code_redeem(
-            user=user, code=token, password=password, site_id=site_of(user)
+            user=user, code=token, password=password, site_id=access.home_site_id(user)
         ):
             request.session.pop(LINK_SESSION_KEY, None)
             _sign_in(request, user)

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.pdf.text import format_timestamp
+from lms import access
 from lms.audit import audit_record
 from lms.datarights.document import (
     PersonalDataContent,
@@ -33,7 +34,7 @@ from lms.datarights.document import (
 )
 from lms.datarights.registry import personal_data_parts
 from lms.datarights.subject import Subject, subject_of
-from lms.models import AuditLogEntry, DataProtectionSettings, ParticipantProfile, PersonalDataExport
+from lms.models import AuditLogEntry, DataProtectionSettings, PersonalDataExport
 
 FORMAT = "cem-personal-data/1"
 
@@ -112,10 +113,6 @@ def personal_data_json(content: PersonalDataContent) -> bytes:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def site_id_of(person: AbstractBaseUser) -> int | None:
-    return ParticipantProfile.objects.filter(user=person).values_list("site_id", flat=True).first()
-
-
 def personal_data_export_build(*, export_id: int) -> bool:
     """Collect, write both files, mark ready. Idempotent: a download already built (or
     expired) is left alone; returns whether it was built now."""
@@ -150,7 +147,7 @@ def personal_data_export_build(*, export_id: int) -> bool:
             actor=None,
             action=AuditLogEntry.Action.UPDATE,
             instance=export,
-            site=site_id_of(export.person),
+            site=access.home_site_id(export.person),
             after={"status": export.status, "expires_at": export.expires_at.isoformat()},
         )
     return True
@@ -173,7 +170,7 @@ def personal_data_export_download(
         actor=actor,
         action=AuditLogEntry.Action.UPDATE,
         instance=export,
-        site=site_id_of(export.person),
+        site=access.home_site_id(export.person),
         after={"downloaded": kind},
     )
 
@@ -187,7 +184,7 @@ def personal_data_exports_expire(*, now: dt.datetime, dry_run: bool = False) -> 
         status__in=[PersonalDataExport.Status.PENDING, PersonalDataExport.Status.FAILED],
         requested_at__lte=now - dt.timedelta(days=1),
     )
-    exports = list(stale)
+    exports = list(stale.select_related("person__profile"))
     if dry_run:
         return len(exports)
     for export in exports:
@@ -201,7 +198,7 @@ def personal_data_exports_expire(*, now: dt.datetime, dry_run: bool = False) -> 
                 actor=None,
                 action=AuditLogEntry.Action.UPDATE,
                 instance=export,
-                site=site_id_of(export.person),
+                site=access.home_site_id(export.person),
                 after={"status": export.status},
             )
     return len(exports)

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms import access
 from lms.audit import audit_record, model_snapshot
 from lms.datarights.deadlines import due_date, parse_holidays
 from lms.datarights.erasure import person_erase
-from lms.datarights.portability import site_id_of
 from lms.datarights.registry import personal_data_parts
 from lms.datarights.subject import subject_of
 from lms.datarights.tasks import build_personal_data_export
@@ -103,7 +103,7 @@ def data_rights_request_file(
     now = timezone.now()
     request = DataRightsRequest(
         person=person,
-        site_id=site_id_of(person),
+        site_id=access.home_site_id(person),
         kind=kind,
         field=field if kind == Kind.RECTIFICATION else "",
         current_value=current_value.strip(),
@@ -142,7 +142,7 @@ def personal_data_export_request(
         actor=actor,
         action=AuditLogEntry.Action.CREATE,
         instance=export,
-        site=site_id_of(person),
+        site=access.home_site_id(person),
         after={"status": export.status, "language": language},
     )
     build_personal_data_export.enqueue_after_commit(export.pk)
