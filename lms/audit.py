@@ -167,6 +167,19 @@ def _text_match(strings: Iterable[str]) -> Q:
     return condition
 
 
+def entries_about(about: dict[str, set[str]]) -> Q:
+    """The entries about these objects (model label → ids), in the audit log or in Wagtail's
+    admin history: both name an object by its content type and id."""
+    condition = Q(pk__in=[])
+    for label, ids in about.items():
+        if ids:
+            content_type = ContentType.objects.get_for_model(
+                apps.get_model(label), for_concrete_model=True
+            )
+            condition |= Q(content_type=content_type, object_id__in=list(ids))
+    return condition
+
+
 def audit_entries_pseudonymise(
     *,
     actor: AbstractBaseUser | None,
@@ -189,13 +202,7 @@ def audit_entries_pseudonymise(
     strings scrubbed. This is one of the two changes ever made to audit entries; it writes an
     entry of its own about `reason` (the erasure request), with the number of entries changed.
     Returns that number."""
-    about_her = Q(actor=person)
-    for label, ids in about.items():
-        if ids:
-            content_type = ContentType.objects.get_for_model(
-                apps.get_model(label), for_concrete_model=True
-            )
-            about_her |= Q(content_type=content_type, object_id__in=list(ids))
+    about_her = Q(actor=person) | entries_about(about)
     entries = AuditLogEntry.objects.annotate(
         before_text=Cast("before", TextField()), after_text=Cast("after", TextField())
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from lms.audit import audit_changes, audit_entries_expire
+from lms.audit import audit_changes, audit_entries_expire, entries_about
 from lms.codes import participant_code_generate
 from lms.datarights.portability import personal_data_exports_expire
 from lms.datarights.registry import Erasure, PersonalData, objects_about, register
@@ -226,13 +226,7 @@ register(
 def _admin_history_erase(erasure: Erasure) -> dict[str, int]:
     """Wagtail keeps a line per admin change, labelled with the object's name (an enrollment is
     labelled with the person's): those about her keep the action and lose the label."""
-    condition = Q(pk__in=[])
-    for label, ids in erasure.about.items():
-        app_label, model = label.lower().split(".")
-        condition |= Q(
-            content_type__app_label=app_label, content_type__model=model, object_id__in=list(ids)
-        )
-    entries = ModelLogEntry.objects.filter(condition)
+    entries = ModelLogEntry.objects.filter(entries_about(erasure.about))
     return {"admin_history": entries.update(label=erasure.pseudonym, data={})}
 
 
@@ -251,12 +245,7 @@ register(
 
 
 def _audit(subject: Subject) -> list[dict]:
-    condition = Q(actor=subject.user)
-    for label, ids in objects_about(subject).items():
-        app_label, model = label.lower().split(".")
-        condition |= Q(
-            content_type__app_label=app_label, content_type__model=model, object_id__in=list(ids)
-        )
+    condition = Q(actor=subject.user) | entries_about(objects_about(subject))
     entries = AuditLogEntry.objects.filter(condition).select_related("actor", "content_type")
     return [
         {
