@@ -8,12 +8,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.validation.figures import Grouping
-from courses.validation.models import ValidationConsent, ValidationRound
+from courses.validation.models import FindingRevision, ValidationConsent, ValidationRound
 from courses.validation.presenters import (
     count_text,
     headcount_text,
@@ -77,10 +78,15 @@ def _findings(round_: ValidationRound, actor) -> tuple[ReportFinding, ...]:
     findings = (
         round_.findings.all() if actor is None else access.readable(actor, round_.findings.all())
     )
+    citations = Prefetch(
+        "answers", queryset=FindingRevision.objects.select_related("revision__user", "page")
+    )
     out = []
-    for finding in findings.prefetch_related("items").select_related("decided_by").order_by("pk"):
+    for finding in (
+        findings.prefetch_related("items", citations).select_related("decided_by").order_by("pk")
+    ):
         answers = []
-        for citation in finding.answers.select_related("revision__user", "page"):
+        for citation in finding.answers.all():
             changes = revision_changes(citation.revision)
             page = citation.page
             answers.append(
