@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from certificates.models import Certificate
 from courses.models import (
@@ -116,7 +116,5 @@ def replicas_to_verify(user: AbstractBaseUser) -> QuerySet[ReplicaSession]:
         access.manageable(user, ReplicaSession)
         .exclude(group__activist=user)
         .select_related("group__activist", "group__district", "group__cem__site", "group__course")
-        .prefetch_related("sessions")
-        .annotate(named=Count("attendees"))
         .order_by("status", "-held_on", "-pk")
     )
